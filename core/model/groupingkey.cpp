@@ -38,7 +38,7 @@ QByteArray GroupingKey::urlPath() const
 
 QString GroupingKey::toDisplayString() const
 {
-    auto quoted = [](const LabelPair &pair) {
+    auto quoted = [](const LabelPair &pair) -> QString {
         QString value = QString::fromUtf8(pair.value);
         value.replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\"")).replace(u'\n', QStringLiteral("\\n"));
         return QString::fromUtf8(pair.name) + QStringLiteral("=\"") + value + u'"';

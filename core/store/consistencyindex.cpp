@@ -1,0 +1,328 @@
+#include "consistencyindex.h"
+
+#include "format/textwriter.h"
+#include "model/names.h"
+#include "store/seriescheck.h"
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace qpgw {
+namespace {
+
+// Suffixes under which a summary or histogram `x` writes its own series (`x_count`, ...).
+constexpr std::array<QByteArrayView, 3> CollisionSuffixes = {"_count", "_sum", "_bucket"};
+
+// Whether a series needs name escaping on output, so that the cached (underscore-escaped)
+// text is not valid for other escaping schemes.
+bool usesUtf8Names(QByteArrayView familyName, const Metric &metric)
+{
+    if (!isLegacyMetricName(familyName))
+        return true;
+    return std::any_of(metric.labels.cbegin(), metric.labels.cend(),
+                       [](const LabelPair &pair) { return !isLegacyMetricName(pair.name); });
+}
+
+QString quoted(QByteArrayView name)
+{
+    return u'"' + QString::fromUtf8(name) + u'"';
+}
+
+} // namespace
+
+bool ConsistencyIndex::SeriesKeyLess::operator()(const SeriesKey &a, const SeriesKey &b) const
+{
+    if (seriesLess(a.labels, b.labels))
+        return true;
+    if (seriesLess(b.labels, a.labels))
+        return false;
+    return a.groupId < b.groupId;
+}
+
+ConsistencyIndex::ConsistencyIndex(const QList<OwnFamily> &ownFamilies)
+{
+    for (const OwnFamily &own : ownFamilies)
+        m_own.insert(own.name, own);
+}
+
+QStringList ConsistencyIndex::check(const QByteArray &groupId, const QMap<QByteArray, StoredFamily> &before,
+                                    const QMap<QByteArray, StoredFamily> &after,
+                                    const QList<QByteArray> &written) const
+{
+    QStringList errors;
+    for (const QByteArray &name : written) {
+        ++m_work;
+        const auto previous = before.constFind(name);
+        checkFamily(errors, groupId, *after.value(name).family,
+                    previous != before.cend() ? previous->family.get() : nullptr, after);
+    }
+    return errors;
+}
+
+void ConsistencyIndex::checkFamily(QStringList &errors, const QByteArray &groupId, const MetricFamily &family,
+                                   const MetricFamily *before, const QMap<QByteArray, StoredFamily> &after) const
+{
+    const auto own = m_own.constFind(family.name);
+    if (own != m_own.cend() && own->type != family.type) {
+        errors.append(u"gathered metric family "_s + QString::fromUtf8(family.name) + u" has type "_s
+                      + QString::fromLatin1(typeEnumName(family.type)) + u" but should have "_s
+                      + QString::fromLatin1(typeEnumName(own->type)));
+        return;
+    }
+
+    const auto indexed = m_families.find(family.name);
+    if (indexed != m_families.cend()) {
+        // Types the other groups give this name: the counts minus this group's old family.
+        std::array<int, MetricTypeCount> others = indexed->second.groupsByType;
+        if (before)
+            --others[int(before->type)];
+        for (int type = 0; type < MetricTypeCount; ++type) {
+            if (type == int(family.type) || others[type] <= 0)
+                continue;
+            const QString expected = QString::fromLatin1(typeEnumName(MetricType(type)));
+            for (const Metric &metric : family.metrics) {
+                ++m_work;
+                errors.append(u"collected metric "_s + describeSeries(family.name, family.type, metric)
+                              + u" is not a "_s + expected);
+            }
+            return;
+        }
+    }
+
+    auto duplicate = [&](const Metric &metric) {
+        errors.append(u"collected metric "_s + describeSeries(family.name, family.type, metric)
+                      + u" was collected before with the same name and label values"_s);
+    };
+
+    // The same series twice within this push.
+    QList<const Metric *> sorted;
+    sorted.reserve(family.metrics.size());
+    for (const Metric &metric : family.metrics)
+        sorted.append(&metric);
+    std::sort(sorted.begin(), sorted.end(),
+              [](const Metric *a, const Metric *b) { return seriesLess(a->labels, b->labels); });
+    for (qsizetype i = 1; i < sorted.size(); ++i) {
+        m_work += 1;
+        if (sorted[i]->labels == sorted[i - 1]->labels)
+            duplicate(*sorted[i]);
+    }
+
+    // The same series in another group: one look-up per pushed series.
+    m_work += family.metrics.size();
+    if (indexed != m_families.cend()) {
+        const auto &series = indexed->second.series;
+        for (const Metric &metric : family.metrics) {
+            for (auto it = series.lower_bound(SeriesKey{metric.labels, QByteArray()});
+                 it != series.cend() && it->first.labels == metric.labels; ++it) {
+                ++m_work;
+                if (it->first.groupId != groupId) {
+                    duplicate(metric);
+                    break;
+                }
+            }
+        }
+    }
+
+    checkSuffixCollisions(errors, groupId, family, after);
+}
+
+std::optional<MetricType> ConsistencyIndex::typeAfter(const QByteArray &name, const QByteArray &groupId,
+                                                      const QMap<QByteArray, StoredFamily> &after) const
+{
+    ++m_work;
+    if (const auto mine = after.constFind(name); mine != after.cend())
+        return mine->family->type;
+    if (const auto own = m_own.constFind(name); own != m_own.cend())
+        return own->type;
+    const auto indexed = m_families.find(name);
+    if (indexed == m_families.cend())
+        return std::nullopt;
+    for (const auto &[otherGroup, entry] : indexed->second.groups) {
+        if (otherGroup != groupId)
+            return entry.type;
+    }
+    return std::nullopt;
+}
+
+void ConsistencyIndex::checkSuffixCollisions(QStringList &errors, const QByteArray &groupId, const MetricFamily &family,
+                                             const QMap<QByteArray, StoredFamily> &after) const
+{
+    const QByteArray &name = family.name;
+    for (const QByteArrayView suffix : CollisionSuffixes) {
+        if (!name.endsWith(suffix))
+            continue;
+        const QByteArray base = name.chopped(suffix.size());
+        const std::optional<MetricType> baseType = typeAfter(base, groupId, after);
+        if (baseType == MetricType::Summary && suffix != "_bucket") {
+            errors.append(u"collected metric named "_s + quoted(name) + u" collides with previously collected summary named "_s + quoted(base));
+        } else if (baseType == MetricType::Histogram) {
+            errors.append(u"collected metric named "_s + quoted(name) + u" collides with previously collected histogram named "_s + quoted(base));
+        }
+        break;
+    }
+
+    if (family.type != MetricType::Summary && family.type != MetricType::Histogram)
+        return;
+    for (const QByteArrayView suffix : CollisionSuffixes) {
+        const bool histogramOnly = suffix == "_bucket";
+        if (histogramOnly && family.type != MetricType::Histogram)
+            continue;
+        const QByteArray suffixed = name + suffix;
+        if (typeAfter(suffixed, groupId, after)) {
+            errors.append((histogramOnly ? u"collected histogram named "_s : u"collected histogram or summary named "_s)
+                          + quoted(name) + u" collides with previously collected metric named "_s + quoted(suffixed));
+        }
+    }
+}
+
+void ConsistencyIndex::update(const QByteArray &groupId, const QByteArray &name, const MetricFamily *before,
+                              const std::shared_ptr<const MetricFamily> &after)
+{
+    ++m_work;
+    const auto [entry, created] = m_families.try_emplace(name);
+    Q_UNUSED(created);
+    FamilyEntry &family = entry->second;
+
+    if (before) {
+        --family.groupsByType[int(before->type)];
+        family.groups.erase(groupId);
+        for (const Metric &metric : before->metrics) {
+            ++m_work;
+            const auto series = family.series.find(SeriesKey{metric.labels, groupId});
+            if (series == family.series.end())
+                continue; // a repeated series of the same group, indexed once
+            if (usesUtf8Names(name, metric)) {
+                --family.seriesWithUtf8Names;
+                --m_seriesWithUtf8Names;
+            }
+            family.series.erase(series);
+        }
+    }
+
+    if (after) {
+        ++family.groupsByType[int(after->type)];
+        family.groups[groupId] = GroupEntry{after->type, after->help};
+        for (const Metric &metric : after->metrics) {
+            ++m_work;
+            Series series{after->type, after, &metric, QByteArray()};
+            writeMetricSamples(series.text, name, after->type, metric, NameEscaping::Underscores);
+            const bool inserted = family.series.try_emplace(SeriesKey{metric.labels, groupId}, std::move(series)).second;
+            if (inserted && usesUtf8Names(name, metric)) {
+                ++family.seriesWithUtf8Names;
+                ++m_seriesWithUtf8Names;
+            }
+        }
+    }
+
+    family.blockValid = false;
+    m_renderedValid = false;
+    invalidateSuffixed(name);
+    if (family.groups.empty())
+        m_families.erase(entry);
+}
+
+void ConsistencyIndex::clear()
+{
+    m_work += m_families.size();
+    m_families.clear();
+    m_seriesWithUtf8Names = 0;
+    m_rendered.clear();
+    m_renderedValid = false;
+}
+
+void ConsistencyIndex::invalidateSuffixed(const QByteArray &name)
+{
+    for (const QByteArrayView suffix : CollisionSuffixes) {
+        const auto suffixed = m_families.find(name + suffix);
+        if (suffixed != m_families.end())
+            suffixed->second.blockValid = false;
+    }
+}
+
+std::optional<MetricType> ConsistencyIndex::shownType(const QByteArray &name) const
+{
+    if (const auto own = m_own.constFind(name); own != m_own.cend())
+        return own->type;
+    const auto indexed = m_families.find(name);
+    if (indexed == m_families.cend() || indexed->second.groups.empty())
+        return std::nullopt;
+    return indexed->second.groups.begin()->second.type;
+}
+
+bool ConsistencyIndex::collidesWithSuffixBase(const QByteArray &name) const
+{
+    for (const QByteArrayView suffix : CollisionSuffixes) {
+        if (!name.endsWith(suffix))
+            continue;
+        const std::optional<MetricType> baseType = shownType(name.chopped(suffix.size()));
+        return baseType == MetricType::Histogram || (baseType == MetricType::Summary && suffix != "_bucket");
+    }
+    return false;
+}
+
+void ConsistencyIndex::renderFamily(QByteArray &out, const QByteArray &name, const FamilyEntry &family,
+                                    NameEscaping escaping, bool cachedText) const
+{
+    // With the consistency check on, nothing below is ever left out; with it off, inconsistent
+    // series are left out so that the rest of the scrape still works.
+    if (collidesWithSuffixBase(name))
+        return;
+    const MetricType type = *shownType(name);
+    std::optional<QByteArray> help;
+    if (const auto own = m_own.constFind(name); own != m_own.cend()) {
+        help = own->help;
+    } else {
+        for (const auto &[groupId, entry] : family.groups) {
+            if (entry.help) {
+                help = entry.help;
+                break;
+            }
+        }
+    }
+
+    bool headerWritten = false;
+    const Labels *previous = nullptr;
+    for (const auto &[key, series] : family.series) {
+        if (series.type != type || (previous && *previous == key.labels))
+            continue;
+        if (!headerWritten) {
+            writeFamilyHeader(out, name, help, type, escaping);
+            headerWritten = true;
+        }
+        if (cachedText)
+            out += series.text;
+        else
+            writeMetricSamples(out, name, type, *series.metric, escaping);
+        previous = &key.labels;
+    }
+}
+
+QByteArray ConsistencyIndex::render(NameEscaping escaping)
+{
+    const bool cachedText = escaping == NameEscaping::Underscores || m_seriesWithUtf8Names == 0;
+    if (cachedText && m_renderedValid)
+        return m_rendered;
+
+    QByteArray out;
+    out.reserve(m_rendered.size() + m_rendered.size() / 8);
+    for (auto &[name, family] : m_families) {
+        if (!cachedText) {
+            renderFamily(out, name, family, escaping, false);
+            continue;
+        }
+        if (!family.blockValid) {
+            family.block.clear();
+            renderFamily(family.block, name, family, NameEscaping::Underscores, true);
+            family.blockValid = true;
+        }
+        out += family.block;
+    }
+    if (cachedText) {
+        m_rendered = out;
+        m_renderedValid = true;
+    }
+    return out;
+}
+
+} // namespace qpgw

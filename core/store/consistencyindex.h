@@ -1,0 +1,107 @@
+#pragma once
+
+#include "format/nameescaping.h"
+#include "model/metric.h"
+#include "store/group.h"
+#include "store/ownfamilies.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QMap>
+#include <QStringList>
+
+#include <array>
+#include <map>
+#include <memory>
+
+namespace qpgw {
+
+// What the store knows about every metric name across all groups, kept up to date change by
+// change, so that checking a push and rendering a scrape never walk the whole store.
+//
+// Per metric name it holds: how many groups have the name with each type, each group's type
+// and HELP, and every series in exposition order (the reference's order: fewer labels first,
+// then label values; then grouping key) with that series' exposition text, rendered once when
+// it was pushed. A scrape concatenates cached family blocks; a change re-renders only the
+// blocks of the names it touched.
+class ConsistencyIndex
+{
+public:
+    explicit ConsistencyIndex(const QList<OwnFamily> &ownFamilies);
+
+    // The reasons (empty if none) why group `groupId`, going from `before` to `after`, would be
+    // inconsistent with the other groups and the gateway's own metrics. Only the families named
+    // in `written` are checked: what a push does not write was consistent before and stays so.
+    QStringList check(const QByteArray &groupId, const QMap<QByteArray, StoredFamily> &before,
+                      const QMap<QByteArray, StoredFamily> &after, const QList<QByteArray> &written) const;
+
+    // Records that family `name` of group `groupId` went from `before` to `after`; either may
+    // be null (added, removed).
+    void update(const QByteArray &groupId, const QByteArray &name, const MetricFamily *before,
+                const std::shared_ptr<const MetricFamily> &after);
+    void clear();
+
+    // The text exposition of everything indexed.
+    QByteArray render(NameEscaping escaping);
+
+    quint64 workDone() const { return m_work; }
+
+private:
+    struct SeriesKey
+    {
+        Labels labels;
+        QByteArray groupId;
+    };
+    struct SeriesKeyLess
+    {
+        bool operator()(const SeriesKey &a, const SeriesKey &b) const;
+    };
+    struct Series
+    {
+        MetricType type;
+        std::shared_ptr<const MetricFamily> family; // keeps `metric` alive
+        const Metric *metric;
+        QByteArray text; // lines in text format 0.0.4 with underscore escaping
+    };
+    struct GroupEntry
+    {
+        MetricType type;
+        std::optional<QByteArray> help;
+    };
+    struct FamilyEntry
+    {
+        std::array<int, MetricTypeCount> groupsByType{};
+        std::map<QByteArray, GroupEntry> groups; // by grouping key id
+        std::map<SeriesKey, Series, SeriesKeyLess> series;
+        int seriesWithUtf8Names = 0;
+        QByteArray block; // cached exposition of this family
+        bool blockValid = false;
+    };
+
+    // The type the exposition shows for a name: the gateway's own, else that of the lowest
+    // grouping key holding it. Unset when nobody has the name.
+    std::optional<MetricType> shownType(const QByteArray &name) const;
+    // The type `name` has after the group's change: the group's own new family if it has one,
+    // else the other groups' (or the gateway's own).
+    std::optional<MetricType> typeAfter(const QByteArray &name, const QByteArray &groupId,
+                                        const QMap<QByteArray, StoredFamily> &after) const;
+    void checkFamily(QStringList &errors, const QByteArray &groupId, const MetricFamily &family,
+                     const MetricFamily *before, const QMap<QByteArray, StoredFamily> &after) const;
+    void checkSuffixCollisions(QStringList &errors, const QByteArray &groupId, const MetricFamily &family,
+                               const QMap<QByteArray, StoredFamily> &after) const;
+    // Families whose block depends on `name` through suffix collisions (x_count, x_sum, x_bucket).
+    void invalidateSuffixed(const QByteArray &name);
+    bool collidesWithSuffixBase(const QByteArray &name) const;
+    void renderFamily(QByteArray &out, const QByteArray &name, const FamilyEntry &family,
+                      NameEscaping escaping, bool cachedText) const;
+
+    QHash<QByteArray, OwnFamily> m_own;
+    std::map<QByteArray, FamilyEntry> m_families; // by name: the exposition's family order
+    int m_seriesWithUtf8Names = 0;
+    QByteArray m_rendered;
+    bool m_renderedValid = false;
+    mutable quint64 m_work = 0;
+};
+
+} // namespace qpgw
