@@ -38,8 +38,9 @@ enum class PushMode {
 // whole with a reason: the store never holds half a push. A rejected push changes exactly one
 // thing, the group's failure time (behaviour spec section 2.9): the group is created when
 // missing, push_failure_time_seconds is set to the time of the push, and push_time_seconds is
-// created as 0 when missing. Errors that are not the store's to judge (a malformed URL or
-// body) never reach it and change nothing.
+// created as 0 when missing. One exception: with the consistency check on, a new group whose
+// own push-time gauges would repeat another group's series is not created at all. Errors that
+// are not the store's to judge (a malformed URL or body) never reach it and change nothing.
 //
 // What push() does, in order:
 //  1. rejects any metric with a timestamp ("pushed metrics must not have timestamps");
