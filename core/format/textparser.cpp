@@ -6,6 +6,7 @@
 #include <QString>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -118,6 +119,13 @@ std::optional<double> parseGoFloat(QByteArrayView text)
 {
     if (text.isEmpty())
         return std::nullopt;
+    // Fast path for the most common value, a plain integer: below 2^53 it converts exactly.
+    if (text.size() <= 15 && std::all_of(text.begin(), text.end(), isDigit)) {
+        qint64 integer = 0;
+        for (const char c : text)
+            integer = integer * 10 + (c - '0');
+        return double(integer);
+    }
     if (const std::optional<double> special = parseSpecialFloat(text))
         return special;
 
@@ -373,12 +381,20 @@ public:
 private:
     static constexpr qsizetype kMaxCachedSize = 64;
 
+    // Eight bytes at a time; collisions only cost a cache miss.
     static size_t hash(QByteArrayView bytes)
     {
-        size_t h = 14695981039346656037ull;
-        for (const char c : bytes)
-            h = (h ^ uchar(c)) * 1099511628211ull;
-        return h ^ (h >> 29);
+        quint64 h = quint64(bytes.size()) * 0x9E3779B97F4A7C15ull;
+        qsizetype i = 0;
+        for (; i + 8 <= bytes.size(); i += 8) {
+            quint64 chunk;
+            std::memcpy(&chunk, bytes.data() + i, 8);
+            h = (h ^ chunk) * 0xFF51AFD7ED558CCDull;
+            h ^= h >> 32;
+        }
+        for (; i < bytes.size(); ++i)
+            h = (h ^ uchar(bytes[i])) * 0x100000001B3ull;
+        return size_t(h ^ (h >> 29));
     }
 
     std::vector<QByteArray> m_slots;
@@ -444,7 +460,6 @@ private:
     bool familyKnown() const { return m_family >= 0; }
     FamilyState &family() { return m_families[size_t(m_family)]; }
     QByteArrayView familyName() const;
-    bool isSpecialLabel(QByteArrayView name);
     bool hasLabel(QByteArrayView name);
     bool checkDuplicate(QByteArrayView name);
     bool applyLabel(const QByteArray &name, QByteArrayView value);
@@ -487,11 +502,21 @@ private:
     // Labels read before a metric name given inside the braces is known.
     std::vector<std::pair<QByteArray, QByteArray>> m_pending;
 
-    // The resolution of the previous sample's name: consecutive lines mostly share it.
-    std::string m_lastName;
-    qsizetype m_lastFamily = -1;
-    bool m_lastIsCount = false;
-    bool m_lastIsSum = false;
+    // Recent name resolutions: consecutive lines mostly repeat a name, and a histogram's lines
+    // cycle through its _bucket, _sum and _count names.
+    struct Resolution
+    {
+        std::string name;
+        qsizetype family = -1;
+        bool isCount = false;
+        bool isSum = false;
+    };
+    std::array<Resolution, 4> m_recent;
+    size_t m_nextRecent = 0;
+    // The label set and metric of the previous summary or histogram line: bucket lines of one
+    // series come in a row.
+    std::string m_lastKey;
+    qsizetype m_lastKeyMetric = -1;
 
     // Scratch space, reused across lines.
     std::string m_nameBuffer;
@@ -956,11 +981,13 @@ QByteArrayView TextParser::familyName() const
 // histogram x; else a new family. Also records whether the name is a _count or _sum line.
 bool TextParser::resolveFamily(QByteArrayView name)
 {
-    if (toStdView(name) == m_lastName) {
-        m_family = m_lastFamily;
-        m_isCount = m_lastIsCount;
-        m_isSum = m_lastIsSum;
-        return true;
+    for (const Resolution &recent : m_recent) {
+        if (recent.family >= 0 && toStdView(name) == recent.name) {
+            m_family = recent.family;
+            m_isCount = recent.isCount;
+            m_isSum = recent.isSum;
+            return true;
+        }
     }
     m_isCount = m_isSum = false;
     if (!isValidMetricName(name, m_validation))
@@ -969,10 +996,12 @@ bool TextParser::resolveFamily(QByteArrayView name)
         m_family = *exact;
     else if (!resolveFamilyBySuffix(name))
         createFamily(name);
-    m_lastName.assign(name.data(), size_t(name.size()));
-    m_lastFamily = m_family;
-    m_lastIsCount = m_isCount;
-    m_lastIsSum = m_isSum;
+    // The resolution of a name never changes: a family, once created, is found first.
+    Resolution &recent = m_recent[m_nextRecent++ % m_recent.size()];
+    recent.name.assign(name.data(), size_t(name.size()));
+    recent.family = m_family;
+    recent.isCount = m_isCount;
+    recent.isSum = m_isSum;
     return true;
 }
 
@@ -1016,13 +1045,6 @@ void TextParser::markSampled()
     }
 }
 
-// `quantile` of a summary and `le` of a histogram are not labels: they say where the value goes.
-bool TextParser::isSpecialLabel(QByteArrayView name)
-{
-    const MetricType type = family().family.type;
-    return (type == MetricType::Summary && name == "quantile") || (isHistogramType(type) && name == "le");
-}
-
 bool TextParser::hasLabel(QByteArrayView name)
 {
     // Linear for the usual handful of labels; a set keeps huge label sets linear overall.
@@ -1038,9 +1060,10 @@ bool TextParser::hasLabel(QByteArrayView name)
     return m_labelNameSet.count(toStdView(name)) != 0;
 }
 
+// quantile and le never enter m_labels, so repeating them is no error (the last one counts).
 bool TextParser::checkDuplicate(QByteArrayView name)
 {
-    if (!isSpecialLabel(name) && hasLabel(name))
+    if (hasLabel(name))
         return fail(u"duplicate label names for metric "_s + goQuote(familyName()));
     return true;
 }
@@ -1100,13 +1123,23 @@ Metric &TextParser::targetMetric()
             m_keyBuffer.append(pair->name.constData(), size_t(pair->name.size())) += '\xFF';
             m_keyBuffer.append(pair->value.constData(), size_t(pair->value.size())) += '\xFF';
         }
-        const auto it = m_aggregateIndex.find(m_keyBuffer);
-        if (it != m_aggregateIndex.end())
-            return metrics[it->second];
-        m_aggregateIndex.emplace(m_keyBuffer, metrics.size());
+        if (m_keyBuffer != m_lastKey) {
+            const auto it = m_aggregateIndex.find(m_keyBuffer);
+            m_lastKey = m_keyBuffer;
+            m_lastKeyMetric = it != m_aggregateIndex.end() ? it->second : -1;
+        }
+        if (m_lastKeyMetric >= 0)
+            return metrics[m_lastKeyMetric];
+        m_lastKeyMetric = metrics.size();
+        m_aggregateIndex.emplace(m_keyBuffer, m_lastKeyMetric);
     }
     Metric &metric = metrics.emplaceBack();
-    metric.labels = Labels(m_labels.cbegin(), m_labels.cend());
+    // Hand the scratch list over whole (no per-label reference counting) and start a new one
+    // of the same size, which the next line most likely needs.
+    const qsizetype labelCount = m_labels.size();
+    metric.labels = std::move(m_labels);
+    m_labels = Labels();
+    m_labels.reserve(labelCount);
     if (type == MetricType::Summary)
         metric.value = SummaryValue{};
     else if (aggregate)
