@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QList>
 
+#include <memory>
 #include <optional>
 #include <variant>
 
@@ -65,18 +66,10 @@ struct BucketSpan
     friend bool operator==(const BucketSpan &, const BucketSpan &) = default;
 };
 
-// Classic and native histogram fields side by side, as in the protobuf message: a histogram
-// may carry either or both. Native fields are stored exactly as received, unvalidated, as
-// the reference does (behaviour spec section 8).
-struct HistogramValue
+// The native (sparse) part of a histogram, stored exactly as received, unvalidated, as the
+// reference does (behaviour spec section 8).
+struct NativeHistogram
 {
-    quint64 sampleCount = 0;
-    double sampleCountFloat = 0; // float histograms set this instead of sampleCount
-    double sampleSum = 0;
-    QList<Bucket> buckets;       // classic, ascending upper bounds, cumulative counts
-    std::optional<TimestampMs> createdTimestampMs;
-
-    // Native (sparse) histogram.
     qint32 schema = 0;
     double zeroThreshold = 0;
     quint64 zeroCount = 0;
@@ -89,12 +82,34 @@ struct HistogramValue
     QList<double> positiveCounts;
     QList<Exemplar> exemplars;
 
-    // The reference's test: a histogram is native iff it has at least one span.
-    bool isNative() const { return !positiveSpans.isEmpty() || !negativeSpans.isEmpty(); }
-    // Float histograms carry float counts; the reference's test for it.
-    bool isFloat() const { return sampleCountFloat > 0 || zeroCountFloat > 0; }
+    friend bool operator==(const NativeHistogram &, const NativeHistogram &) = default;
+};
 
-    friend bool operator==(const HistogramValue &, const HistogramValue &) = default;
+// Classic and native histogram fields side by side, as in the protobuf message: a histogram
+// may carry either or both. The native part lives behind a shared, immutable pointer: most
+// histograms are classic, and a Metric stays small (every stored series is one).
+struct HistogramValue
+{
+    quint64 sampleCount = 0;
+    double sampleCountFloat = 0; // float histograms set this instead of sampleCount
+    double sampleSum = 0;
+    QList<Bucket> buckets;       // classic, ascending upper bounds, cumulative counts
+    std::optional<TimestampMs> createdTimestampMs;
+    std::shared_ptr<const NativeHistogram> native; // null: no native fields at all
+
+    // The reference's test: a histogram is native iff it has at least one span.
+    bool isNative() const { return native && (!native->positiveSpans.isEmpty() || !native->negativeSpans.isEmpty()); }
+    // Float histograms carry float counts; the reference's test for it.
+    bool isFloat() const { return sampleCountFloat > 0 || (native && native->zeroCountFloat > 0); }
+
+    friend bool operator==(const HistogramValue &a, const HistogramValue &b)
+    {
+        const NativeHistogram none;
+        return a.sampleCount == b.sampleCount && a.sampleCountFloat == b.sampleCountFloat
+            && a.sampleSum == b.sampleSum && a.buckets == b.buckets
+            && a.createdTimestampMs == b.createdTimestampMs
+            && (a.native ? *a.native : none) == (b.native ? *b.native : none);
+    }
 };
 
 // Counter, gauge and untyped metrics carry one number.

@@ -132,7 +132,7 @@ QString describe(const QList<MetricFamily> &families)
                 for (const Bucket &b : h->buckets)
                     out += number(b.upperBound) + u':' + QString::number(b.cumulativeCount) + u'/' + number(b.cumulativeCountFloat) + u' ';
                 out += u']';
-                if (h->isNative() || h->zeroCount || h->zeroCountFloat || h->schema)
+                if (h->native)
                     out += u" (native fields set)"_s;
             }
             out += u'\n';

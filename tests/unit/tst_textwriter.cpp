@@ -105,11 +105,13 @@ HistogramValue nativeFloatHistogram()
     HistogramValue histogram;
     histogram.sampleCountFloat = 20;
     histogram.sampleSum = 99.23;
-    histogram.schema = 1;
-    histogram.negativeSpans = {BucketSpan{0, 2}, BucketSpan{0, 2}};
-    histogram.positiveSpans = {BucketSpan{0, 2}, BucketSpan{0, 2}};
-    histogram.negativeCounts = {2, 2, -2, 0};
-    histogram.positiveCounts = {2, 2, -2, 0};
+    auto native = std::make_shared<NativeHistogram>();
+    native->schema = 1;
+    native->negativeSpans = {BucketSpan{0, 2}, BucketSpan{0, 2}};
+    native->positiveSpans = {BucketSpan{0, 2}, BucketSpan{0, 2}};
+    native->negativeCounts = {2, 2, -2, 0};
+    native->positiveCounts = {2, 2, -2, 0};
+    histogram.native = native;
     return histogram;
 }
 
@@ -118,11 +120,13 @@ HistogramValue nativeIntHistogram()
     HistogramValue histogram;
     histogram.sampleCount = 20;
     histogram.sampleSum = 99.23;
-    histogram.schema = 1;
-    histogram.zeroThreshold = 0.001;
-    histogram.zeroCount = 4;
-    histogram.positiveSpans = {BucketSpan{0, 2}};
-    histogram.positiveDeltas = {8, 0};
+    auto native = std::make_shared<NativeHistogram>();
+    native->schema = 1;
+    native->zeroThreshold = 0.001;
+    native->zeroCount = 4;
+    native->positiveSpans = {BucketSpan{0, 2}};
+    native->positiveDeltas = {8, 0};
+    histogram.native = native;
     return histogram;
 }
 
