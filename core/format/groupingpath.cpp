@@ -1,8 +1,7 @@
 #include "groupingpath.h"
 
 #include "nameescaping.h"
-
-#include <QChar>
+#include "utf8text.h"
 
 #include <algorithm>
 #include <optional>
@@ -10,121 +9,12 @@
 namespace qpgw {
 namespace {
 
+using namespace Qt::StringLiterals;
+
 constexpr QByteArrayView plainJobPrefix = "/job/";
 constexpr QByteArrayView base64JobPrefix = "/job@base64/";
 constexpr QByteArrayView base64Suffix = "@base64";
 constexpr QByteArrayView jobLabel = "job";
-
-// --- Go's %q -------------------------------------------------------------------------------
-// The reference quotes names and values in its error texts with Go's %q, and clients match
-// those texts, so untrusted bytes are quoted the same way: printable runes as they are,
-// `"` and `\` escaped, control characters as \n, \x01, \u0085, and every byte that is not
-// UTF-8 as \xNN.
-
-struct Rune
-{
-    char32_t codePoint = 0;
-    qsizetype length = 1;
-    bool valid = false;
-};
-
-// Go's utf8.DecodeRune: a valid sequence, or one invalid byte.
-Rune runeAt(QByteArrayView text, qsizetype pos)
-{
-    const auto lead = static_cast<uchar>(text[pos]);
-    qsizetype length = 0;
-    if (lead < 0x80)
-        return {lead, 1, true};
-    if (lead >= 0xC2 && lead <= 0xDF)
-        length = 2;
-    else if (lead >= 0xE0 && lead <= 0xEF)
-        length = 3;
-    else if (lead >= 0xF0 && lead <= 0xF4)
-        length = 4;
-    if (length == 0 || pos + length > text.size() || !text.sliced(pos, length).isValidUtf8())
-        return {};
-    char32_t codePoint = lead & (0xFF >> (length + 1));
-    for (qsizetype i = 1; i < length; ++i)
-        codePoint = (codePoint << 6) | (static_cast<uchar>(text[pos + i]) & 0x3F);
-    return {codePoint, length, true};
-}
-
-// Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
-bool isGoPrintable(char32_t c)
-{
-    if (c == U' ')
-        return true;
-    switch (QChar::category(c)) {
-    case QChar::Separator_Space:
-    case QChar::Separator_Line:
-    case QChar::Separator_Paragraph:
-    case QChar::Other_Control:
-    case QChar::Other_Format:
-    case QChar::Other_Surrogate:
-    case QChar::Other_PrivateUse:
-    case QChar::Other_NotAssigned:
-        return false;
-    default:
-        return true;
-    }
-}
-
-void appendHex(QByteArray &out, uint value, int width)
-{
-    out += QByteArray::number(value, 16).rightJustified(width, '0');
-}
-
-void appendQuotedAscii(QByteArray &out, char c)
-{
-    switch (c) {
-    case '"': out += "\\\""; return;
-    case '\\': out += "\\\\"; return;
-    case '\a': out += "\\a"; return;
-    case '\b': out += "\\b"; return;
-    case '\f': out += "\\f"; return;
-    case '\n': out += "\\n"; return;
-    case '\r': out += "\\r"; return;
-    case '\t': out += "\\t"; return;
-    case '\v': out += "\\v"; return;
-    default:
-        break;
-    }
-    if (c >= 0x20 && c < 0x7F) {
-        out += c;
-    } else {
-        out += "\\x";
-        appendHex(out, static_cast<uchar>(c), 2);
-    }
-}
-
-QByteArray goQuoted(QByteArrayView text)
-{
-    QByteArray out;
-    out.reserve(text.size() + 2);
-    out += '"';
-    for (qsizetype pos = 0; pos < text.size();) {
-        const Rune rune = runeAt(text, pos);
-        if (rune.valid && rune.codePoint < 0x80) {
-            appendQuotedAscii(out, static_cast<char>(rune.codePoint));
-        } else if (!rune.valid) {
-            out += "\\x";
-            appendHex(out, static_cast<uchar>(text[pos]), 2);
-        } else if (isGoPrintable(rune.codePoint)) {
-            out += text.sliced(pos, rune.length);
-        } else if (rune.codePoint < 0x10000) {
-            out += "\\u";
-            appendHex(out, rune.codePoint, 4);
-        } else {
-            out += "\\U";
-            appendHex(out, rune.codePoint, 8);
-        }
-        pos += rune.length;
-    }
-    out += '"';
-    return out;
-}
-
-QString errorText(const QByteArray &utf8) { return QString::fromUtf8(utf8); }
 
 // --- Percent decoding ----------------------------------------------------------------------
 
@@ -141,7 +31,7 @@ Expected<QByteArray> percentDecoded(QByteArrayView encoded)
     for (qsizetype i = encoded.indexOf('%'); i >= 0; i = encoded.indexOf('%', i + 1)) {
         if (i + 2 >= encoded.size() || !isHexDigit(encoded[i + 1]) || !isHexDigit(encoded[i + 2])) {
             const QByteArrayView bad = encoded.sliced(i, std::min<qsizetype>(3, encoded.size() - i));
-            return Error::badRequest(errorText("invalid URL escape " + goQuoted(bad)));
+            return Error::badRequest(u"invalid URL escape "_s + goQuoted(bad));
         }
     }
     return QByteArray::fromPercentEncoding(encoded.toByteArray());
@@ -211,9 +101,9 @@ QByteArrayView withoutTrailingEquals(QByteArrayView text)
     return text;
 }
 
-QByteArray base64ErrorReason(qsizetype offset)
+QString base64ErrorReason(qsizetype offset)
 {
-    return "illegal base64 data at input byte " + QByteArray::number(offset);
+    return u"illegal base64 data at input byte "_s + QString::number(offset);
 }
 
 // --- The grouping path ---------------------------------------------------------------------
@@ -249,8 +139,8 @@ Expected<QByteArray> decodeJob(const PathParts &parts)
     Base64Decoded decoded = decodeBase64Go(withoutTrailingEquals(parts.job));
     if (decoded.errorOffset) {
         // The reference quotes what it decoded before the error, not the segment.
-        return Error::badRequest(errorText("invalid base64 encoding in job name " + goQuoted(decoded.bytes)
-                                           + ": " + base64ErrorReason(*decoded.errorOffset)));
+        return Error::badRequest(u"invalid base64 encoding in job name "_s + goQuoted(decoded.bytes) + u": "_s
+                                 + base64ErrorReason(*decoded.errorOffset));
     }
     return std::move(decoded.bytes);
 }
@@ -264,14 +154,14 @@ Expected<LabelPair> parseLabelPair(QByteArrayView name, QByteArrayView value, Na
     // The reserved-prefix test looks at the escaped form, as the reference's does: in Utf8
     // mode "U___5f__5f_foo" (which is "__foo") passes here.
     if (!isValidLabelName(labelName, validation) || isReservedLabelName(trimmed))
-        return Error::badRequest(errorText("improper label name " + goQuoted(trimmed)));
+        return Error::badRequest(u"improper label name "_s + goQuoted(trimmed));
     if (!valueIsBase64)
         return LabelPair{labelName, value.toByteArray()};
 
     Base64Decoded decoded = decodeBase64Go(withoutTrailingEquals(value));
     if (decoded.errorOffset) {
-        return Error::badRequest(errorText("invalid base64 encoding for label " + trimmed.toByteArray() + '='
-                                           + goQuoted(value) + ": " + base64ErrorReason(*decoded.errorOffset)));
+        return Error::badRequest(u"invalid base64 encoding for label "_s + QString::fromUtf8(trimmed) + u'='
+                                 + goQuoted(value) + u": "_s + base64ErrorReason(*decoded.errorOffset));
     }
     return LabelPair{labelName, std::move(decoded.bytes)};
 }
@@ -284,7 +174,7 @@ Expected<Labels> splitLabels(QByteArrayView labelsString, NameValidation validat
         return Labels();
     const QList<QByteArray> components = labelsString.sliced(1).toByteArray().split('/');
     if (components.size() % 2 != 0)
-        return Error::badRequest(errorText("odd number of components in label string " + goQuoted(labelsString)));
+        return Error::badRequest(u"odd number of components in label string "_s + goQuoted(labelsString));
 
     Labels labels;
     labels.reserve(components.size() / 2);
@@ -304,8 +194,8 @@ std::optional<Error> checkValuesAreUtf8(const GroupingKey &key)
     auto check = [](const LabelPair &pair) -> std::optional<Error> {
         if (pair.value.isValidUtf8())
             return std::nullopt;
-        return Error::badRequest(errorText("invalid UTF-8 in grouping label " + pair.name + ": value "
-                                           + goQuoted(pair.value) + " is not valid UTF-8"));
+        return Error::badRequest(u"invalid UTF-8 in grouping label "_s + QString::fromUtf8(pair.name) + u": value "_s
+                                 + goQuoted(pair.value) + u" is not valid UTF-8"_s);
     };
     if (auto error = check(LabelPair{jobLabel.toByteArray(), key.job()}))
         return error;
@@ -369,7 +259,7 @@ Expected<QByteArray> decodeBase64Url(QByteArrayView encoded)
 {
     Base64Decoded decoded = decodeBase64Go(withoutTrailingEquals(encoded));
     if (decoded.errorOffset)
-        return Error::badRequest(errorText(base64ErrorReason(*decoded.errorOffset)));
+        return Error::badRequest(base64ErrorReason(*decoded.errorOffset));
     return std::move(decoded.bytes);
 }
 
@@ -385,8 +275,8 @@ Expected<GroupingKey> parseGroupingPath(QByteArrayView encodedPath, NameValidati
         return path.error();
     const std::optional<PathParts> parts = splitPath(*path);
     if (!parts) {
-        return Error::badRequest(errorText("invalid grouping path " + goQuoted(*path)
-                                           + ": must start with /job/<name> or /job@base64/<name>"));
+        return Error::badRequest(u"invalid grouping path "_s + goQuoted(*path)
+                                 + u": must start with /job/<name> or /job@base64/<name>"_s);
     }
 
     // The reference's order; the first failure wins.

@@ -1,6 +1,7 @@
 #include "nameescaping.h"
 
 #include "model/names.h"
+#include "utf8text.h"
 
 #include <QChar>
 #include <QStringView>
@@ -8,45 +9,10 @@
 namespace qpgw {
 namespace {
 
-// One step of walking a name rune by rune, the way Go's `for i, r := range s` does: a valid
+// The schemes walk a name the way Go's `for i, r := range s` does (decodeUtf8Rune): a valid
 // UTF-8 sequence is one rune; every byte that does not start one is a rune of its own (Go
-// yields U+FFFD for it and moves on by one byte). The schemes count and replace per rune, so
-// "ö" becomes one '_', and three stray bytes become three.
-struct Rune
-{
-    char32_t codePoint = 0;
-    qsizetype length = 1;
-    bool valid = false;
-};
-
-qsizetype utf8SequenceLength(uchar lead)
-{
-    if (lead < 0x80)
-        return 1;
-    if (lead >= 0xC2 && lead <= 0xDF)
-        return 2;
-    if (lead >= 0xE0 && lead <= 0xEF)
-        return 3;
-    if (lead >= 0xF0 && lead <= 0xF4)
-        return 4;
-    return 0; // continuation byte, overlong lead (C0, C1) or beyond U+10FFFF
-}
-
-Rune runeAt(QByteArrayView text, qsizetype pos)
-{
-    const auto lead = static_cast<uchar>(text[pos]);
-    const qsizetype length = utf8SequenceLength(lead);
-    if (length == 1)
-        return {lead, 1, true};
-    // Qt's validator rejects overlong forms, surrogates and code points above U+10FFFF, as
-    // Go's decoder does; the length check above only picks the candidate sequence.
-    if (length == 0 || pos + length > text.size() || !text.sliced(pos, length).isValidUtf8())
-        return {};
-    char32_t codePoint = lead & (0xFF >> (length + 1));
-    for (qsizetype i = 1; i < length; ++i)
-        codePoint = (codePoint << 6) | (static_cast<uchar>(text[pos + i]) & 0x3F);
-    return {codePoint, length, true};
-}
+// yields U+FFFD for it and moves on by one byte). They count and replace per rune, so "ö"
+// becomes one '_', and three stray bytes become three.
 
 // The characters a legacy metric name may hold at this position: [a-zA-Z_:], and digits
 // anywhere but first. `first` is Go's "byte offset 0", i.e. the first rune.
@@ -67,7 +33,7 @@ QByteArray escapeUnderscores(QByteArrayView name)
     QByteArray out;
     out.reserve(name.size());
     for (qsizetype pos = 0; pos < name.size();) {
-        const Rune rune = runeAt(name, pos);
+        const Utf8Rune rune = decodeUtf8Rune(name, pos);
         if (rune.valid && isLegacyRune(rune.codePoint, pos == 0))
             out += static_cast<char>(rune.codePoint);
         else
@@ -82,7 +48,7 @@ QByteArray escapeDots(QByteArrayView name)
     QByteArray out;
     out.reserve(name.size() * 2);
     for (qsizetype pos = 0; pos < name.size();) {
-        const Rune rune = runeAt(name, pos);
+        const Utf8Rune rune = decodeUtf8Rune(name, pos);
         if (rune.valid && rune.codePoint == U'_')
             out += "__";
         else if (rune.valid && rune.codePoint == U'.')
@@ -101,16 +67,17 @@ QByteArray escapeValues(QByteArrayView name)
     QByteArray out = QByteArrayLiteral("U__");
     out.reserve(3 + name.size() * 2);
     for (qsizetype pos = 0; pos < name.size();) {
-        const Rune rune = runeAt(name, pos);
+        const Utf8Rune rune = decodeUtf8Rune(name, pos);
         if (rune.valid && rune.codePoint == U'_') {
             out += "__";
         } else if (rune.valid && isLegacyRune(rune.codePoint, pos == 0)) {
             out += static_cast<char>(rune.codePoint);
         } else {
-            // A byte that is not UTF-8 is written as U+FFFD, the rune Go's range loop yields
-            // for it (Go's separate "_FFFD_" branch is unreachable from that loop).
+            // A byte that is not UTF-8 is written as U+FFFD (decodeUtf8Rune's code point for
+            // it), the rune Go's range loop yields (Go's separate "_FFFD_" branch is
+            // unreachable from that loop).
             out += '_';
-            appendHex(out, rune.valid ? rune.codePoint : char32_t(0xFFFD));
+            appendHex(out, rune.codePoint);
             out += '_';
         }
         pos += rune.length;

@@ -1,8 +1,8 @@
 #include "textparser.h"
 
 #include "model/metrictype.h"
+#include "utf8text.h"
 
-#include <QChar>
 #include <QString>
 
 #include <algorithm>
@@ -220,134 +220,6 @@ std::optional<quint64> asIntegerCount(double value)
 }
 
 // ----------------------------------------------------------------------------------------------
-// Go's %q and %c, so that error texts quote tokens exactly as the reference does
-
-// One step of Go's utf8.DecodeRune: a code point and its length, or invalid with length 1.
-struct Rune
-{
-    char32_t codePoint;
-    int length;
-    bool valid;
-};
-
-Rune decodeRune(const uchar *p, qsizetype available)
-{
-    const uchar first = p[0];
-    if (first < 0x80)
-        return {first, 1, true};
-    auto continuation = [&](qsizetype i, uchar low = 0x80, uchar high = 0xBF) {
-        return i < available && p[i] >= low && p[i] <= high;
-    };
-    if (first >= 0xC2 && first <= 0xDF && continuation(1))
-        return {char32_t((first & 0x1Fu) << 6 | (p[1] & 0x3Fu)), 2, true};
-    if (first >= 0xE0 && first <= 0xEF
-        && continuation(1, first == 0xE0 ? 0xA0 : 0x80, first == 0xED ? 0x9F : 0xBF) && continuation(2))
-        return {char32_t((first & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu)), 3, true};
-    if (first >= 0xF0 && first <= 0xF4
-        && continuation(1, first == 0xF0 ? 0x90 : 0x80, first == 0xF4 ? 0x8F : 0xBF)
-        && continuation(2) && continuation(3))
-        return {char32_t((first & 0x07u) << 18 | (p[1] & 0x3Fu) << 12 | (p[2] & 0x3Fu) << 6 | (p[3] & 0x3Fu)), 4, true};
-    return {0xFFFD, 1, false};
-}
-
-// unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
-bool goIsPrint(char32_t codePoint)
-{
-    if (codePoint < 0x80)
-        return codePoint >= 0x20 && codePoint < 0x7F;
-    switch (QChar::category(codePoint)) {
-    case QChar::Separator_Space:
-    case QChar::Separator_Line:
-    case QChar::Separator_Paragraph:
-    case QChar::Other_Control:
-    case QChar::Other_Format:
-    case QChar::Other_Surrogate:
-    case QChar::Other_PrivateUse:
-    case QChar::Other_NotAssigned: return false;
-    default: return true;
-    }
-}
-
-void appendHex(QByteArray &out, quint32 value, int digits)
-{
-    static constexpr char hexDigits[] = "0123456789abcdef";
-    for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4)
-        out += hexDigits[(value >> shift) & 0xF];
-}
-
-// strconv's appendEscapedRune: `original` is the rune's own UTF-8 encoding.
-void appendQuotedRune(QByteArray &out, char32_t codePoint, QByteArrayView original, char quote)
-{
-    if (codePoint == char32_t(uchar(quote)) || codePoint == '\\') {
-        out += '\\';
-        out += static_cast<char>(codePoint);
-        return;
-    }
-    if (goIsPrint(codePoint)) {
-        out += original;
-        return;
-    }
-    switch (codePoint) {
-    case '\a': out += "\\a"; return;
-    case '\b': out += "\\b"; return;
-    case '\f': out += "\\f"; return;
-    case '\n': out += "\\n"; return;
-    case '\r': out += "\\r"; return;
-    case '\t': out += "\\t"; return;
-    case '\v': out += "\\v"; return;
-    default: break;
-    }
-    if (codePoint < ' ' || codePoint == 0x7F) {
-        out += "\\x";
-        appendHex(out, codePoint, 2);
-    } else if (codePoint < 0x10000) {
-        out += "\\u";
-        appendHex(out, codePoint, 4);
-    } else {
-        out += "\\U";
-        appendHex(out, codePoint, 8);
-    }
-}
-
-// Go's %q of a string (strconv.Quote): invalid UTF-8 bytes become \xNN.
-QString goQuote(QByteArrayView text)
-{
-    QByteArray out;
-    out.reserve(text.size() + 2);
-    out += '"';
-    const auto *bytes = reinterpret_cast<const uchar *>(text.data());
-    for (qsizetype i = 0; i < text.size();) {
-        const Rune rune = decodeRune(bytes + i, text.size() - i);
-        if (!rune.valid) {
-            out += "\\x";
-            appendHex(out, bytes[i], 2);
-        } else {
-            appendQuotedRune(out, rune.codePoint, text.sliced(i, rune.length), '"');
-        }
-        i += rune.length;
-    }
-    out += '"';
-    return QString::fromUtf8(out);
-}
-
-// Go's %q of a byte: the character literal of the code point with that value.
-QString goQuoteByte(char byte)
-{
-    const char32_t codePoint = uchar(byte);
-    const QByteArray encoded = QString(QChar(char16_t(codePoint))).toUtf8();
-    QByteArray out = "'"_ba;
-    appendQuotedRune(out, codePoint, encoded, '\'');
-    out += '\'';
-    return QString::fromUtf8(out);
-}
-
-// Go's %c of a byte.
-QString goChar(char byte)
-{
-    return QString(QChar(char16_t(uchar(byte))));
-}
-
-// ----------------------------------------------------------------------------------------------
 // Small helpers of the parser
 
 // Go upper-cases the TYPE word with strings.ToUpper before looking it up, and two non-ASCII
@@ -470,7 +342,7 @@ private:
     // Errors
     bool fail(const QString &what);
     bool failEof() { return fail(u"unexpected end of input stream"_s); }
-    bool failInvalidEscape(char c) { return fail(u"invalid escape sequence '\\"_s + goChar(c) + u'\''); }
+    bool failInvalidEscape(char c) { return fail(u"invalid escape sequence '\\"_s + goRuneText(uchar(c)) + u'\''); }
 
     QList<MetricFamily> takeFamilies();
 
@@ -622,7 +494,7 @@ bool TextParser::parseComment()
 bool TextParser::parseHelp(FamilyState &state)
 {
     if (state.family.help)
-        return fail(u"second HELP line for metric name "_s + goQuote(state.family.name));
+        return fail(u"second HELP line for metric name "_s + goQuoted(state.family.name));
     QByteArrayView text;
     if (!readEscapedRestOfLine(text))
         return false;
@@ -669,7 +541,7 @@ bool TextParser::readEscapedRestOfLine(QByteArrayView &text)
 bool TextParser::parseType(FamilyState &state)
 {
     if (state.typeSet) {
-        return fail(u"second TYPE line for metric name "_s + goQuote(state.family.name)
+        return fail(u"second TYPE line for metric name "_s + goQuoted(state.family.name)
                     + u", or TYPE reported after samples"_s);
     }
     // The type is the whole rest of the line, trailing blanks included.
@@ -679,7 +551,7 @@ bool TextParser::parseType(FamilyState &state)
         return failEof();
     const std::optional<MetricType> type = parseTypeWord(word);
     if (!type)
-        return fail(u"unknown metric type "_s + goQuote(word));
+        return fail(u"unknown metric type "_s + goQuoted(word));
     state.family.type = *type;
     state.typeSet = true;
     return true;
@@ -743,16 +615,16 @@ bool TextParser::parseLabel()
     if (!readNameToken(NameKind::Label, token))
         return false;
     if (token.isEmpty())
-        return fail(u"invalid label name for metric "_s + goQuote(familyName()));
+        return fail(u"invalid label name for metric "_s + goQuoted(familyName()));
     if (!skipBlanksIfCurrentIsBlank())
         return false;
     if (current() != '=') {
         if (!m_insideBraces)
-            return fail(u"expected '=' after label name, found "_s + goQuoteByte(current()));
+            return fail(u"expected '=' after label name, found "_s + goQuotedRune(uchar(current())));
         if (familyKnown())
-            return fail(u"multiple metric names for metric "_s + goQuote(familyName()));
+            return fail(u"multiple metric names for metric "_s + goQuoted(familyName()));
         if (current() != ',' && current() != '}')
-            return fail(u"unexpected end of metric name "_s + goQuoteByte(current()));
+            return fail(u"unexpected end of metric name "_s + goQuotedRune(uchar(current())));
         if (!resolveFamily(token))
             return false;
         markSampled();
@@ -761,19 +633,19 @@ bool TextParser::parseLabel()
     if (token == "__name__")
         return fail(u"label name \"__name__\" is reserved"_s);
     if (!isValidLabelName(token, m_validation))
-        return fail(u"invalid label name "_s + goQuote(token));
+        return fail(u"invalid label name "_s + goQuoted(token));
     const QByteArray name = m_names.get(token);
     if (familyKnown() && !checkDuplicate(name))
         return false;
     if (!consumeAndSkipBlanks()) // the '='
         return false;
     if (current() != '"')
-        return fail(u"expected '\"' at start of label value, found "_s + goQuoteByte(current()));
+        return fail(u"expected '\"' at start of label value, found "_s + goQuotedRune(uchar(current())));
     QByteArrayView value;
     if (!readLabelValue(value))
         return false;
     if (!value.isValidUtf8())
-        return fail(u"invalid label value "_s + goQuote(value));
+        return fail(u"invalid label value "_s + goQuoted(value));
     if (familyKnown()) {
         if (!applyLabel(name, value))
             return false;
@@ -783,7 +655,7 @@ bool TextParser::parseLabel()
     if (!consumeAndSkipBlanks()) // the closing '"'
         return false;
     if (current() != ',' && current() != '}')
-        return fail(u"unexpected end of label value "_s + goQuote(value));
+        return fail(u"unexpected end of label value "_s + goQuoted(value));
     return true;
 }
 
@@ -795,7 +667,7 @@ bool TextParser::parseValueAndTimestamp()
         return failEof();
     const std::optional<double> value = parseGoFloat(valueText);
     if (!value)
-        return fail(u"expected float as value, got "_s + goQuote(valueText));
+        return fail(u"expected float as value, got "_s + goQuoted(valueText));
     if (!assignValue(metric, *value))
         return false;
     if (atLineEnd())
@@ -808,7 +680,7 @@ bool TextParser::parseValueAndTimestamp()
         return failEof();
     const std::optional<qint64> timestamp = parseGoInt64(timestampText);
     if (!timestamp)
-        return fail(u"expected integer as timestamp, got "_s + goQuote(timestampText));
+        return fail(u"expected integer as timestamp, got "_s + goQuoted(timestampText));
     // Summaries and histograms: the last timestamp of their lines wins.
     metric.timestampMs = *timestamp;
     const QByteArrayView rest(m_p, m_lineEnd);
@@ -816,7 +688,7 @@ bool TextParser::parseValueAndTimestamp()
     if (!m_terminated)
         return failEof();
     if (!rest.isEmpty()) // an exemplar (`# {...} v`) ends up here too
-        return fail(u"spurious string after timestamp: "_s + goQuote(rest));
+        return fail(u"spurious string after timestamp: "_s + goQuoted(rest));
     return true;
 }
 
@@ -890,7 +762,7 @@ bool TextParser::readNameTokenSlowly(NameKind kind, QByteArrayView &token)
             }
         } else if (atLineEnd()) {
             const QString what = metric ? u"metric name "_s : u"label name "_s;
-            return fail(what + goQuote(QByteArrayView(m_nameBuffer.data(), qsizetype(m_nameBuffer.size())))
+            return fail(what + goQuoted(QByteArrayView(m_nameBuffer.data(), qsizetype(m_nameBuffer.size())))
                         + u" contains unescaped new-line"_s);
         } else if (c == '\\') {
             escaped = true;
@@ -923,7 +795,7 @@ bool TextParser::readLabelValue(QByteArrayView &value)
     m_p = m_lineEnd;
     if (!m_terminated)
         return failEof();
-    return fail(u"label value "_s + goQuote(QByteArrayView(begin, m_lineEnd)) + u" contains unescaped new-line"_s);
+    return fail(u"label value "_s + goQuoted(QByteArrayView(begin, m_lineEnd)) + u" contains unescaped new-line"_s);
 }
 
 bool TextParser::readLabelValueSlowly(const char *begin, QByteArrayView &value)
@@ -935,7 +807,7 @@ bool TextParser::readLabelValueSlowly(const char *begin, QByteArrayView &value)
             if (!m_terminated)
                 return failEof();
             return fail(u"label value "_s
-                        + goQuote(QByteArrayView(m_valueBuffer.data(), qsizetype(m_valueBuffer.size())))
+                        + goQuoted(QByteArrayView(m_valueBuffer.data(), qsizetype(m_valueBuffer.size())))
                         + u" contains unescaped new-line"_s);
         }
         if (*p == '"') {
@@ -991,7 +863,7 @@ bool TextParser::resolveFamily(QByteArrayView name)
     }
     m_isCount = m_isSum = false;
     if (!isValidMetricName(name, m_validation))
-        return fail(u"invalid metric name "_s + goQuote(name));
+        return fail(u"invalid metric name "_s + goQuoted(name));
     if (const std::optional<qsizetype> exact = findFamily(name))
         m_family = *exact;
     else if (!resolveFamilyBySuffix(name))
@@ -1064,7 +936,7 @@ bool TextParser::hasLabel(QByteArrayView name)
 bool TextParser::checkDuplicate(QByteArrayView name)
 {
     if (hasLabel(name))
-        return fail(u"duplicate label names for metric "_s + goQuote(familyName()));
+        return fail(u"duplicate label names for metric "_s + goQuoted(familyName()));
     return true;
 }
 
@@ -1074,14 +946,14 @@ bool TextParser::applyLabel(const QByteArray &name, QByteArrayView value)
     if (type == MetricType::Summary && name == "quantile") {
         const std::optional<double> quantile = parseGoFloat(value);
         if (!quantile)
-            return fail(u"expected float as value for 'quantile' label, got "_s + goQuote(value));
+            return fail(u"expected float as value for 'quantile' label, got "_s + goQuoted(value));
         m_quantile = *quantile;
         return true;
     }
     if (isHistogramType(type) && name == "le") {
         const std::optional<double> bound = parseGoFloat(value);
         if (!bound)
-            return fail(u"expected float as value for 'le' label, got "_s + goQuote(value));
+            return fail(u"expected float as value for 'le' label, got "_s + goQuoted(value));
         m_bucket = *bound;
         return true;
     }
@@ -1169,7 +1041,7 @@ bool TextParser::assignValue(Metric &metric, double value)
         if (const std::optional<quint64> count = asIntegerCount(value))
             histogram.sampleCount = *count;
         else if (value < 0)
-            return fail(u"negative count for histogram "_s + goQuote(familyName()));
+            return fail(u"negative count for histogram "_s + goQuoted(familyName()));
         else
             histogram.sampleCountFloat = value;
     } else if (!std::isnan(m_bucket)) { // a line without (or with a NaN) le sets nothing
@@ -1178,7 +1050,7 @@ bool TextParser::assignValue(Metric &metric, double value)
         if (const std::optional<quint64> count = asIntegerCount(value))
             bucket.cumulativeCount = *count;
         else if (value < 0)
-            return fail(u"negative bucket count for histogram "_s + goQuote(familyName()));
+            return fail(u"negative bucket count for histogram "_s + goQuoted(familyName()));
         else
             bucket.cumulativeCountFloat = value;
     }

@@ -16,6 +16,7 @@ struct Error
         BadRequest,      // malformed URL, body or grouping key: 400
         Rejected,        // the store refused a push (timestamps, inconsistency): 400
         PayloadTooLarge, // 413
+        UnsupportedMediaType, // 415
         Internal,        // 500
     };
 

@@ -227,7 +227,7 @@ void ConsistencyIndex::clear()
     m_work += m_families.size();
     m_families.clear();
     m_seriesWithUtf8Names = 0;
-    m_rendered.clear();
+    m_rendered = {};
     m_renderedValid = false;
 }
 
@@ -262,16 +262,18 @@ bool ConsistencyIndex::collidesWithSuffixBase(const QByteArray &name) const
 }
 
 void ConsistencyIndex::renderFamily(QByteArray &out, const QByteArray &name, const FamilyEntry &family,
-                                    NameEscaping escaping, bool cachedText) const
+                                    NameEscaping escaping, bool cachedText, const MetricFamily *own) const
 {
     // With the consistency check on, nothing below is ever left out; with it off, inconsistent
     // series are left out so that the rest of the scrape still works.
-    if (collidesWithSuffixBase(name))
+    if (!own && collidesWithSuffixBase(name))
         return;
-    const MetricType type = *shownType(name);
+    const MetricType type = own ? own->type : *shownType(name);
     std::optional<QByteArray> help;
-    if (const auto own = m_own.constFind(name); own != m_own.cend()) {
+    if (own) {
         help = own->help;
+    } else if (const auto reserved = m_own.constFind(name); reserved != m_own.cend()) {
+        help = reserved->help;
     } else {
         for (const auto &[groupId, entry] : family.groups) {
             if (entry.help) {
@@ -281,34 +283,64 @@ void ConsistencyIndex::renderFamily(QByteArray &out, const QByteArray &name, con
         }
     }
 
+    // The gateway's own series, sorted, are merged into the stored ones (already in order).
+    QList<const Metric *> ownSeries;
+    if (own) {
+        for (const Metric &metric : own->metrics)
+            ownSeries.append(&metric);
+        std::sort(ownSeries.begin(), ownSeries.end(),
+                  [](const Metric *a, const Metric *b) { return seriesLess(a->labels, b->labels); });
+    }
+    auto nextOwn = ownSeries.cbegin();
+
     bool headerWritten = false;
     const Labels *previous = nullptr;
-    for (const auto &[key, series] : family.series) {
-        if (series.type != type || (previous && *previous == key.labels))
-            continue;
+    auto emitSeries = [&](const Labels &labels, auto &&write) {
+        if (previous && *previous == labels)
+            return;
         if (!headerWritten) {
             writeFamilyHeader(out, name, help, type, escaping);
             headerWritten = true;
         }
-        if (cachedText)
-            out += series.text;
-        else
-            writeMetricSamples(out, name, type, *series.metric, escaping);
-        previous = &key.labels;
+        write();
+        previous = &labels;
+    };
+    auto emitOwnUpTo = [&](const Labels *limit) {
+        for (; nextOwn != ownSeries.cend() && (!limit || !seriesLess(*limit, (*nextOwn)->labels)); ++nextOwn) {
+            const Metric *metric = *nextOwn;
+            emitSeries(metric->labels, [&] { writeMetricSamples(out, name, type, *metric, escaping); });
+        }
+    };
+    for (const auto &[key, series] : family.series) {
+        if (series.type != type)
+            continue;
+        emitOwnUpTo(&key.labels);
+        emitSeries(key.labels, [&] {
+            if (cachedText)
+                out += series.text;
+            else
+                writeMetricSamples(out, name, type, *series.metric, escaping);
+        });
     }
+    emitOwnUpTo(nullptr);
 }
 
-QByteArray ConsistencyIndex::render(NameEscaping escaping)
+const ConsistencyIndex::Rendered &ConsistencyIndex::renderStored(NameEscaping escaping)
 {
     const bool cachedText = escaping == NameEscaping::Underscores || m_seriesWithUtf8Names == 0;
     if (cachedText && m_renderedValid)
         return m_rendered;
 
-    QByteArray out;
-    out.reserve(m_rendered.size() + m_rendered.size() / 8);
+    Rendered &rendered = cachedText ? m_rendered : m_renderedUncached;
+    const qsizetype expected = m_rendered.text.size();
+    rendered.text.clear();
+    rendered.text.reserve(expected + expected / 8);
+    rendered.blockStarts.clear();
+    rendered.blockStarts.reserve(m_families.size());
     for (auto &[name, family] : m_families) {
+        rendered.blockStarts.emplace_back(name, rendered.text.size());
         if (!cachedText) {
-            renderFamily(out, name, family, escaping, false);
+            renderFamily(rendered.text, name, family, escaping, false);
             continue;
         }
         if (!family.blockValid) {
@@ -316,12 +348,45 @@ QByteArray ConsistencyIndex::render(NameEscaping escaping)
             renderFamily(family.block, name, family, NameEscaping::Underscores, true);
             family.blockValid = true;
         }
-        out += family.block;
+        rendered.text += family.block;
     }
-    if (cachedText) {
-        m_rendered = out;
-        m_renderedValid = true;
+    m_renderedValid = m_renderedValid || cachedText;
+    return rendered;
+}
+
+QByteArray ConsistencyIndex::render(NameEscaping escaping, const QList<MetricFamily> &own)
+{
+    const Rendered &stored = renderStored(escaping);
+    if (own.isEmpty())
+        return stored.text;
+
+    QList<const MetricFamily *> ownByName;
+    for (const MetricFamily &family : own)
+        ownByName.append(&family);
+    std::sort(ownByName.begin(), ownByName.end(),
+              [](const MetricFamily *a, const MetricFamily *b) { return a->name < b->name; });
+
+    // Copy the stored text up to where each own family belongs; where a name is in both,
+    // write the merged family in place of the stored block.
+    QByteArray out;
+    out.reserve(stored.text.size() + 4096);
+    qsizetype copied = 0;
+    const auto &starts = stored.blockStarts;
+    for (const MetricFamily *family : ownByName) {
+        const auto at = std::lower_bound(starts.cbegin(), starts.cend(), family->name,
+                                         [](const auto &start, const QByteArray &name) { return start.first < name; });
+        const qsizetype offset = at != starts.cend() ? at->second : stored.text.size();
+        out += QByteArrayView(stored.text).sliced(copied, offset - copied);
+        copied = offset;
+        if (at != starts.cend() && at->first == family->name) {
+            renderFamily(out, family->name, m_families.at(family->name), escaping,
+                         escaping == NameEscaping::Underscores || m_seriesWithUtf8Names == 0, family);
+            copied = std::next(at) != starts.cend() ? std::next(at)->second : stored.text.size();
+        } else {
+            writeFamily(out, *family, escaping);
+        }
     }
+    out += QByteArrayView(stored.text).sliced(copied);
     return out;
 }
 

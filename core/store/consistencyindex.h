@@ -14,6 +14,7 @@
 #include <array>
 #include <map>
 #include <memory>
+#include <vector>
 
 namespace qpgw {
 
@@ -42,8 +43,10 @@ public:
                 const std::shared_ptr<const MetricFamily> &after);
     void clear();
 
-    // The text exposition of everything indexed.
-    QByteArray render(NameEscaping escaping);
+    // The text exposition of everything indexed, with `own` (the gateway's own families, any
+    // order) merged in by name: a name both have shows once, under the gateway's type and
+    // HELP, its series merged in exposition order.
+    QByteArray render(NameEscaping escaping, const QList<MetricFamily> &own = {});
 
     quint64 workDone() const { return m_work; }
 
@@ -94,12 +97,20 @@ private:
     void invalidateSuffixed(const QByteArray &name);
     bool collidesWithSuffixBase(const QByteArray &name) const;
     void renderFamily(QByteArray &out, const QByteArray &name, const FamilyEntry &family,
-                      NameEscaping escaping, bool cachedText) const;
+                      NameEscaping escaping, bool cachedText, const MetricFamily *own = nullptr) const;
+    // The stored families alone, with where each family's block starts.
+    struct Rendered
+    {
+        QByteArray text;
+        std::vector<std::pair<QByteArray, qsizetype>> blockStarts; // (name, offset), by name
+    };
+    const Rendered &renderStored(NameEscaping escaping);
 
     QHash<QByteArray, OwnFamily> m_own;
     std::map<QByteArray, FamilyEntry> m_families; // by name: the exposition's family order
     int m_seriesWithUtf8Names = 0;
-    QByteArray m_rendered;
+    Rendered m_rendered;         // cached: underscore escaping (or any, without UTF-8 names)
+    Rendered m_renderedUncached; // the last rendering that needed another escaping
     bool m_renderedValid = false;
     mutable quint64 m_work = 0;
 };

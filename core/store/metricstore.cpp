@@ -196,6 +196,11 @@ QByteArray MetricStore::exposition(NameEscaping escaping)
     return m_index->render(escaping);
 }
 
+QByteArray MetricStore::exposition(const QList<MetricFamily> &ownFamilies, NameEscaping escaping)
+{
+    return m_index->render(escaping, ownFamilies);
+}
+
 quint64 MetricStore::workDone() const
 {
     return m_index->workDone();

@@ -122,6 +122,9 @@ public:
 
     // The exposition of all stored groups in text format 0.0.4, names escaped by `escaping`.
     QByteArray exposition(NameEscaping escaping = NameEscaping::Underscores);
+    // The same with the gateway's own families merged in by name (what a scrape serves): a
+    // name in both shows once, with the gateway's type and HELP and all series in order.
+    QByteArray exposition(const QList<MetricFamily> &ownFamilies, NameEscaping escaping = NameEscaping::Underscores);
 
     // Units of work done so far by pushes, removes and wipes: one per group, family and series
     // looked at or changed. Not a clock: it lets tests prove that a push costs the same in a

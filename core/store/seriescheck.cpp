@@ -1,31 +1,13 @@
 #include "seriescheck.h"
 
 #include "format/textwriter.h"
+#include "format/utf8text.h"
 #include "store/group.h"
 
 using namespace Qt::StringLiterals;
 
 namespace qpgw {
 namespace {
-
-// Go's %q for a byte string: printable ASCII as is, escapes for the rest, \xNN for bytes that
-// are not UTF-8. Enough for error texts; exact byte-for-byte Go quoting is not a contract.
-QString goQuoted(QByteArrayView bytes)
-{
-    QString out = u"\""_s;
-    for (const char c : bytes) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\')
-            out += u'\\' + QChar::fromLatin1(c);
-        else if (c == '\n')
-            out += u"\\n"_s;
-        else if (byte >= 0x20 && byte < 0x7F)
-            out += QChar(char16_t(byte));
-        else
-            out += u"\\x"_s + QString::number(byte, 16).rightJustified(2, u'0');
-    }
-    return out + u'"';
-}
 
 QString valueText(MetricType type, const MetricValue &value)
 {

@@ -60,6 +60,7 @@ private Q_SLOTS:
     void shouldLeaveOutInconsistentDataWithoutConsistencyCheck();
     void shouldEscapeUtf8NamesByRequestedScheme();
     void shouldBeEmptyForEmptyStore();
+    void shouldMergeOwnFamiliesByName();
 };
 
 void TestExposition::shouldMergeFamiliesAcrossGroupsUnderOneHeader()
@@ -218,6 +219,39 @@ void TestExposition::shouldBeEmptyForEmptyStore()
 {
     MetricStore store(pinnedClock());
     QVERIFY(store.exposition().isEmpty());
+}
+
+void TestExposition::shouldMergeOwnFamiliesByName()
+{
+    MetricStore store(pinnedClock());
+    QVERIFY(!store.push(key({{"job", "a"}}), {family("process_open_fds", MetricType::Gauge, {scalar({}, 5)}, "pushed help"_ba)},
+                        PushMode::ReplaceAll));
+    const QList<MetricFamily> own = {
+        family("pushgateway_build_info", MetricType::Gauge, {scalar(labels({{"version", "1"}}), 1)}, "build"_ba),
+        family("process_open_fds", MetricType::Gauge, {scalar({}, 7)}, "Number of open file descriptors."_ba),
+        family("process_max_fds", MetricType::Gauge, {scalar({}, 1024)}, "Maximum number of open file descriptors."_ba),
+    };
+    const QByteArray expected =
+        "# HELP process_max_fds Maximum number of open file descriptors.\n"
+        "# TYPE process_max_fds gauge\n"
+        "process_max_fds 1024\n"
+        "# HELP process_open_fds Number of open file descriptors.\n"
+        "# TYPE process_open_fds gauge\n"
+        "process_open_fds 7\n"
+        "process_open_fds{instance=\"\",job=\"a\"} 5\n"
+        "# HELP push_failure_time_seconds Last Unix time when changing this group in the Pushgateway failed.\n"
+        "# TYPE push_failure_time_seconds gauge\n"
+        "push_failure_time_seconds{instance=\"\",job=\"a\"} 0\n"
+        "# HELP push_time_seconds Last Unix time when changing this group in the Pushgateway succeeded.\n"
+        "# TYPE push_time_seconds gauge\n"
+        "push_time_seconds{instance=\"\",job=\"a\"} 1.583781848025745e+09\n"
+        "# HELP pushgateway_build_info build\n"
+        "# TYPE pushgateway_build_info gauge\n"
+        "pushgateway_build_info{version=\"1\"} 1\n"_ba;
+    QCOMPARE(store.exposition(own), expected);
+    // The stored part alone is unchanged, and asking twice gives the same text.
+    QVERIFY(!store.exposition().contains("process_max_fds"));
+    QCOMPARE(store.exposition(own), expected);
 }
 
 QTEST_GUILESS_MAIN(TestExposition)
