@@ -1,0 +1,181 @@
+#include "gateway.h"
+
+#include "http/buildinfo.h"
+#include "http/gatewayapi.h"
+#include "http/guardedtcpserver.h"
+#include "http/httpserver.h"
+#include "http/processmetrics.h"
+#include "http/selfmetrics.h"
+#include "store/metricstore.h"
+
+#include <QCoreApplication>
+#include <QHostInfo>
+#include <QTcpSocket>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+
+namespace qpgw {
+namespace {
+
+// How long a stop waits for answers in flight before it closes their connections.
+constexpr int DrainTimeoutMs = 5000;
+constexpr int DrainPollMs = 20;
+
+struct ListenTarget
+{
+    QHostAddress address;
+    quint16 port = 0;
+};
+
+// "host:port", "[::1]:port" or ":port" (every interface, IPv4 and IPv6, as Go's ":9091").
+std::optional<ListenTarget> resolveListenAddress(const QString &text, QString *error)
+{
+    const qsizetype colon = text.lastIndexOf(u':');
+    if (colon < 0) {
+        *error = u"listen tcp %1: missing port in address"_s.arg(text);
+        return std::nullopt;
+    }
+    QString host = text.left(colon);
+    bool ok = false;
+    const uint port = text.mid(colon + 1).toUInt(&ok);
+    if (!ok || port > 65535) {
+        *error = u"listen tcp %1: invalid port"_s.arg(text);
+        return std::nullopt;
+    }
+    if (host.startsWith(u'[') && host.endsWith(u']'))
+        host = host.mid(1, host.size() - 2);
+    if (host.isEmpty())
+        return ListenTarget{QHostAddress::Any, quint16(port)};
+    QHostAddress address(host);
+    if (address.isNull()) {
+        const QHostInfo info = QHostInfo::fromName(host);
+        if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
+            *error = u"listen tcp %1: lookup %2: %3"_s.arg(text, host, info.errorString());
+            return std::nullopt;
+        }
+        address = info.addresses().constFirst();
+    }
+    return ListenTarget{address, quint16(port)};
+}
+
+QString hostPort(const QHostAddress &address, quint16 port)
+{
+    if (address == QHostAddress::Any || address == QHostAddress::AnyIPv6)
+        return u"[::]:%1"_s.arg(port);
+    if (address.protocol() == QAbstractSocket::IPv6Protocol)
+        return u"[%1]:%2"_s.arg(address.toString()).arg(port);
+    return u"%1:%2"_s.arg(address.toString()).arg(port);
+}
+
+} // namespace
+
+Gateway::Gateway(GatewayConfig config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_logger(m_config.logLevel, m_config.logFormat)
+{
+    MetricStore::Options storeOptions;
+    storeOptions.consistencyCheck = !m_config.disableConsistencyCheck;
+    m_store = std::make_unique<MetricStore>(storeOptions);
+    m_selfMetrics = std::make_unique<http::SelfMetrics>();
+
+    http::GatewayApi::Options apiOptions;
+    apiOptions.router.routePrefix = m_config.routePrefix().toUtf8();
+    apiOptions.router.telemetryRoute = m_config.telemetryRoute().toUtf8();
+    apiOptions.enableLifecycle = m_config.enableLifecycle;
+    apiOptions.names = m_config.enableUtf8Names ? NameValidation::Utf8 : NameValidation::Legacy;
+    m_api = std::make_unique<http::GatewayApi>(*m_store, *m_selfMetrics, m_logger, apiOptions);
+    const BuildInfo build = BuildInfo::thisBuild();
+    m_api->setOwnFamilies([this, build] { return m_selfMetrics->families(build, http::readProcessMetrics()); });
+    // Answer first, then stop: the quit handler runs while the answer is being written.
+    m_api->setQuitHandler([this] { QMetaObject::invokeMethod(this, &Gateway::quitRequested, Qt::QueuedConnection); });
+    m_server = std::make_unique<http::HttpServer>(*m_api);
+}
+
+Gateway::~Gateway() = default;
+
+std::optional<QString> Gateway::start()
+{
+    const BuildInfo build = BuildInfo::thisBuild();
+    m_logger.info(u"starting pushgateway"_s, {{u"version", QString::fromUtf8(build.version)}});
+    if (!m_config.webConfigFile.isEmpty())
+        return u"--web.config.file (TLS and basic authentication) is not supported yet; refusing to start without the protection it asks for"_s;
+    if (m_config.systemdSocket)
+        return u"--web.systemd-socket is not supported yet"_s;
+    if (!m_config.persistenceFile.isEmpty()) {
+        m_logger.warn(u"persistence is not implemented yet: metrics are kept in memory only"_s,
+                      {{u"file", m_config.persistenceFile}});
+    }
+
+    for (const QString &text : m_config.listenAddresses) {
+        QString error;
+        const std::optional<ListenTarget> target = resolveListenAddress(text, &error);
+        auto *listener = target ? new http::GuardedTcpServer(m_config.maxBodyBytes, this) : nullptr;
+        if (listener && !listener->listen(target->address, target->port)) {
+            error = u"listen tcp %1: %2"_s.arg(text, listener->errorString());
+            delete listener;
+            listener = nullptr;
+        }
+        if (!listener) {
+            qDeleteAll(m_listeners);
+            m_listeners.clear();
+            return error;
+        }
+        connect(listener, &http::GuardedTcpServer::requestRefused, this, [this](int status, const QString &reason) {
+            m_logger.warn(u"request refused"_s, {{u"status", QString::number(status)}, {u"err", reason}});
+        });
+        m_server->bind(listener);
+        m_listeners.append(listener);
+        m_logger.info(u"Listening on"_s, {{u"address", hostPort(listener->serverAddress(), listener->serverPort())}});
+    }
+    return std::nullopt;
+}
+
+QStringList Gateway::listeningAddresses() const
+{
+    QStringList addresses;
+    for (const http::GuardedTcpServer *listener : m_listeners)
+        addresses.append(hostPort(listener->serverAddress(), listener->serverPort()));
+    return addresses;
+}
+
+void Gateway::stop()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    for (http::GuardedTcpServer *listener : std::as_const(m_listeners))
+        listener->close();
+    finishStop();
+}
+
+void Gateway::finishStop()
+{
+    // Wait until every answer has left, or the grace period is over.
+    auto *timer = new QTimer(this);
+    auto *elapsed = new int(0);
+    timer->setInterval(DrainPollMs);
+    connect(timer, &QTimer::timeout, this, [this, timer, elapsed] {
+        bool draining = false;
+        for (const http::GuardedTcpServer *listener : std::as_const(m_listeners)) {
+            for (QTcpSocket *socket : listener->connections())
+                draining = draining || socket->bytesToWrite() > 0;
+        }
+        *elapsed += DrainPollMs;
+        if (draining && *elapsed < DrainTimeoutMs)
+            return;
+        timer->stop();
+        timer->deleteLater();
+        delete elapsed;
+        for (const http::GuardedTcpServer *listener : std::as_const(m_listeners)) {
+            for (QTcpSocket *socket : listener->connections())
+                socket->disconnectFromHost();
+        }
+        m_logger.info(u"HTTP server stopped"_s);
+        Q_EMIT stopped();
+    });
+    timer->start();
+}
+
+} // namespace qpgw

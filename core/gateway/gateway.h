@@ -1,0 +1,63 @@
+#pragma once
+
+#include "gateway/gatewayconfig.h"
+#include "gateway/logger.h"
+
+#include <QList>
+#include <QObject>
+
+#include <memory>
+#include <optional>
+
+namespace qpgw {
+
+class MetricStore;
+namespace http {
+class GatewayApi;
+class GuardedTcpServer;
+class HttpServer;
+class SelfMetrics;
+}
+
+// The one object that wires a configuration, the store and the HTTP server together; both
+// executables use it unchanged. Lives on the thread that runs its event loop.
+class Gateway : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit Gateway(GatewayConfig config, QObject *parent = nullptr);
+    ~Gateway() override;
+
+    // Listens on every configured address. On failure returns one line saying why (and listens
+    // nowhere); the caller exits non-zero.
+    std::optional<QString> start();
+    // Stops accepting connections, lets answers in flight reach their clients (at most a few
+    // seconds), then emits stopped().
+    void stop();
+
+    const GatewayConfig &config() const { return m_config; }
+    MetricStore &store() { return *m_store; }
+    Logger &logger() { return m_logger; }
+    // "127.0.0.1:9091" for each listener, with the port actually bound (useful with port 0).
+    QStringList listeningAddresses() const;
+
+Q_SIGNALS:
+    // A permitted PUT/POST /-/quit was answered.
+    void quitRequested();
+    void stopped();
+
+private:
+    void finishStop();
+
+    GatewayConfig m_config;
+    Logger m_logger;
+    std::unique_ptr<MetricStore> m_store;
+    std::unique_ptr<http::SelfMetrics> m_selfMetrics;
+    std::unique_ptr<http::GatewayApi> m_api;
+    std::unique_ptr<http::HttpServer> m_server;
+    QList<http::GuardedTcpServer *> m_listeners;
+    bool m_stopping = false;
+};
+
+} // namespace qpgw

@@ -1,0 +1,212 @@
+#include "gatewayapi.h"
+
+#include "format/groupingpath.h"
+#include "format/textparser.h"
+#include "gateway/logger.h"
+#include "http/errorstatus.h"
+#include "http/negotiation.h"
+#include "http/selfmetrics.h"
+#include "store/metricstore.h"
+
+using namespace Qt::StringLiterals;
+
+namespace qpgw::http {
+namespace {
+
+// The reference selects protobuf by this media type and its two parameters (section 2.5).
+bool isDelimitedProtobuf(QByteArrayView contentType)
+{
+    const QByteArrayList parts = contentType.toByteArray().split(';');
+    if (parts.constFirst().trimmed().compare("application/vnd.google.protobuf", Qt::CaseInsensitive) != 0)
+        return false;
+    bool delimited = false;
+    bool metricFamily = false;
+    for (qsizetype i = 1; i < parts.size(); ++i) {
+        const QByteArray parameter = parts[i].trimmed();
+        delimited = delimited || parameter == "encoding=delimited";
+        metricFamily = metricFamily || parameter == "proto=io.prometheus.client.MetricFamily";
+    }
+    return delimited && metricFamily;
+}
+
+HttpResponse redirect(int status, const QByteArray &location, const QByteArray &method)
+{
+    HttpResponse response;
+    response.status = status;
+    response.headers = {{"Location", location}};
+    // Go's http.Redirect writes a short HTML body for GET and HEAD only.
+    if (method == "GET" || method == "HEAD") {
+        response.headers.append(std::pair<QByteArray, QByteArray>("Content-Type", "text/html; charset=utf-8"));
+        const QByteArray escaped = QString::fromUtf8(location).toHtmlEscaped().toUtf8();
+        response.body = "<a href=\"" + escaped + "\">"
+            + (status == 301 ? "Moved Permanently" : "Temporary Redirect") + "</a>.\n\n";
+        response.bodyOmitted = method == "HEAD";
+    }
+    return response;
+}
+
+QByteArray lowerMethod(const QByteArray &method)
+{
+    static const QByteArrayList known = {"GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE"};
+    return known.contains(method) ? method.toLower() : "unknown"_ba;
+}
+
+} // namespace
+
+GatewayApi::GatewayApi(MetricStore &store, SelfMetrics &selfMetrics, Logger &logger, Options options)
+    : m_store(store)
+    , m_selfMetrics(selfMetrics)
+    , m_logger(logger)
+    , m_options(std::move(options))
+{
+}
+
+HttpResponse GatewayApi::handle(const HttpRequest &request)
+{
+    const RouteDecision decision = route(request.method, request.encodedPath, request.query, m_options.router);
+    switch (decision.kind) {
+    case RouteDecision::Kind::Handle:
+        return dispatch(request, decision);
+    case RouteDecision::Kind::Redirect:
+        return redirect(decision.status, decision.location, request.method);
+    case RouteDecision::Kind::MethodNotAllowed: {
+        HttpResponse response = HttpResponse::error(405, u"Method Not Allowed"_s);
+        response.headers.append(std::pair<QByteArray, QByteArray>("Allow", decision.allow));
+        return response;
+    }
+    case RouteDecision::Kind::Options: {
+        HttpResponse response;
+        response.headers = {{"Allow", decision.allow}};
+        return response;
+    }
+    case RouteDecision::Kind::QuitNeedsPost:
+        return HttpResponse::text(405, "Only POST or PUT requests allowed.");
+    case RouteDecision::Kind::NotFound:
+        break;
+    }
+    return HttpResponse::error(404, u"404 page not found"_s);
+}
+
+HttpResponse GatewayApi::dispatch(const HttpRequest &request, const RouteDecision &decision)
+{
+    HttpResponse response;
+    QByteArray counted; // the reference's `handler` label; empty: not counted
+    switch (decision.handler) {
+    case Handler::Healthy:
+    case Handler::Ready:
+        response = HttpResponse::text(200, "OK");
+        counted = decision.handler == Handler::Healthy ? "healthy" : "ready";
+        break;
+    case Handler::Metrics:
+        response = scrape(request);
+        break;
+    case Handler::Push:
+        response = push(request, decision);
+        counted = "push";
+        break;
+    case Handler::Delete:
+        response = remove(request, decision);
+        counted = "delete";
+        break;
+    case Handler::Quit:
+        response = quit();
+        break;
+    }
+    response.bodyOmitted = response.bodyOmitted || decision.headOnly;
+    if (!counted.isEmpty())
+        m_selfMetrics.countRequest(counted, response.status, lowerMethod(request.method));
+    return response;
+}
+
+HttpResponse GatewayApi::push(const HttpRequest &request, const RouteDecision &decision)
+{
+    QElapsedTimer timer;
+    timer.start();
+    const HttpResponse response = [&]() -> HttpResponse {
+        const Expected<GroupingKey> key = parseGroupingPath(decision.groupingPath, m_options.names);
+        if (!key) {
+            m_logger.debug(u"failed to parse URL"_s, {{u"url", QString::fromUtf8(request.encodedPath)},
+                                                      {u"err", key.error().message}});
+            return errorResponse(key.error());
+        }
+        const QByteArray encoding = request.header("content-encoding").trimmed().toLower();
+        if (encoding == "gzip" || encoding == "snappy") {
+            return errorResponse(Error{Error::Kind::UnsupportedMediaType,
+                                       u"Content-Encoding %1 is not supported yet: send the body uncompressed"_s.arg(QString::fromLatin1(encoding))});
+        }
+        if (isDelimitedProtobuf(request.header("content-type"))) {
+            return errorResponse(Error{Error::Kind::UnsupportedMediaType,
+                                       u"protobuf pushes are not supported yet: push the text format 0.0.4"_s});
+        }
+        Expected<QList<MetricFamily>> families = parseTextFormat(request.body, m_options.names);
+        if (!families) {
+            m_logger.debug(u"failed to parse text"_s, {{u"source", request.remoteAddress.toString()},
+                                                       {u"err", families.error().message}});
+            return errorResponse(families.error());
+        }
+        const PushMode mode = request.method == "PUT" ? PushMode::ReplaceAll : PushMode::ReplaceSameNames;
+        const std::optional<Error> rejected = m_store.push(*key, std::move(families).value(), mode);
+        if (rejected) {
+            m_logger.error(u"pushed metrics are invalid or inconsistent with existing metrics"_s,
+                           {{u"method", QString::fromLatin1(request.method)},
+                            {u"source", request.remoteAddress.toString()},
+                            {u"err", rejected->message}});
+        }
+        // Without the consistency check the reference answers 202 before it even looks at the
+        // push; a rejection then only shows in push_failure_time_seconds and the log.
+        if (!m_store.consistencyCheck())
+            return HttpResponse{202, {}, {}, false};
+        if (rejected)
+            return errorResponse(*rejected);
+        return HttpResponse{200, {}, {}, false};
+    }();
+    m_selfMetrics.observePush(lowerMethod(request.method), double(timer.nsecsElapsed()) / 1e9,
+                              double(approximateRequestSize(request)));
+    return response;
+}
+
+HttpResponse GatewayApi::remove(const HttpRequest &request, const RouteDecision &decision)
+{
+    const Expected<GroupingKey> key = parseGroupingPath(decision.groupingPath, m_options.names);
+    if (!key) {
+        m_logger.debug(u"failed to parse URL"_s, {{u"url", QString::fromUtf8(request.encodedPath)},
+                                                  {u"err", key.error().message}});
+        return errorResponse(key.error());
+    }
+    m_store.remove(*key);
+    return HttpResponse{202, {}, {}, false};
+}
+
+HttpResponse GatewayApi::scrape(const HttpRequest &request)
+{
+    const ExpositionFormat format = negotiateExposition(request.header("accept"));
+    const QList<MetricFamily> own = m_ownFamilies ? m_ownFamilies() : QList<MetricFamily>();
+    HttpResponse response;
+    response.headers = {{"Content-Type", format.contentType()}};
+    response.body = m_store.exposition(own, format.escaping);
+    return response;
+}
+
+HttpResponse GatewayApi::quit()
+{
+    if (!m_options.enableLifecycle)
+        return HttpResponse::text(403, "Lifecycle API is not enabled.");
+    if (m_quit)
+        m_quit();
+    return HttpResponse::text(200, "Requesting termination... Goodbye!");
+}
+
+qint64 approximateRequestSize(const HttpRequest &request)
+{
+    qint64 size = request.encodedPath.size() + (request.query.isEmpty() ? 0 : request.query.size() + 1);
+    size += request.method.size() + qsizetype(sizeof("HTTP/1.1") - 1);
+    for (const auto &[name, value] : request.headers) {
+        if (QByteArrayView(name).compare("host", Qt::CaseInsensitive) != 0)
+            size += name.size() + value.size();
+    }
+    size += request.header("host").size();
+    size += request.body.size(); // Go counts Content-Length when known; the whole body is here
+    return size;
+}
+
+} // namespace qpgw::http

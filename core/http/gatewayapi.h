@@ -1,0 +1,63 @@
+#pragma once
+
+#include "http/httpmessage.h"
+#include "http/router.h"
+#include "model/metric.h"
+#include "model/names.h"
+
+#include <QElapsedTimer>
+
+#include <functional>
+
+namespace qpgw {
+class Logger;
+class MetricStore;
+}
+
+namespace qpgw::http {
+
+class SelfMetrics;
+
+// The gateway's HTTP behaviour, independent of the HTTP library: a request in, a response out.
+// Routes are decided by route() (router.h); this class does what each route means, with the
+// reference's status codes and texts (behaviour spec sections 1 and 2), and counts requests
+// in the gateway's own metrics as the reference does.
+class GatewayApi
+{
+public:
+    struct Options
+    {
+        RouterConfig router;
+        bool enableLifecycle = false;
+        NameValidation names = NameValidation::Legacy;
+    };
+
+    GatewayApi(MetricStore &store, SelfMetrics &selfMetrics, Logger &logger, Options options);
+
+    HttpResponse handle(const HttpRequest &request);
+
+    // Called after a permitted PUT/POST /-/quit has been answered.
+    void setQuitHandler(std::function<void()> handler) { m_quit = std::move(handler); }
+    // The gateway's own families for a scrape (process_*, pushgateway_*).
+    void setOwnFamilies(std::function<QList<MetricFamily>()> provider) { m_ownFamilies = std::move(provider); }
+
+private:
+    HttpResponse dispatch(const HttpRequest &request, const RouteDecision &decision);
+    HttpResponse push(const HttpRequest &request, const RouteDecision &decision);
+    HttpResponse remove(const HttpRequest &request, const RouteDecision &decision);
+    HttpResponse scrape(const HttpRequest &request);
+    HttpResponse quit();
+
+    MetricStore &m_store;
+    SelfMetrics &m_selfMetrics;
+    Logger &m_logger;
+    Options m_options;
+    std::function<void()> m_quit;
+    std::function<QList<MetricFamily>()> m_ownFamilies;
+};
+
+// Go's approximation of a request's size, which pushgateway_http_push_size_bytes observes:
+// URL, method, protocol, every header name and value, Host, and the Content-Length.
+qint64 approximateRequestSize(const HttpRequest &request);
+
+} // namespace qpgw::http

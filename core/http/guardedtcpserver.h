@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QPointer>
+#include <QTcpServer>
+
+namespace qpgw::http {
+
+// The listening socket in front of QtHttpServer. Each connection it accepts is watched by a
+// RequestFramer before QtHttpServer reads it (our slot is connected first), which adds what
+// QtHttpServer 6.4 lacks: "100 Continue" for `Expect: 100-continue`, 413 for a body over the
+// limit and 431 for an oversized header block, both refused before the data is buffered.
+class GuardedTcpServer : public QTcpServer
+{
+    Q_OBJECT
+
+public:
+    GuardedTcpServer(qint64 maxBodyBytes, QObject *parent = nullptr);
+
+    // Open connections, for a graceful shutdown that lets their responses drain.
+    QList<QTcpSocket *> connections() const;
+
+Q_SIGNALS:
+    // A request was refused before it reached the gateway (413, 431); for the log.
+    void requestRefused(int status, const QString &reason);
+
+protected:
+    void incomingConnection(qintptr descriptor) override;
+
+private:
+    void refuse(QTcpSocket *socket, int status, const QByteArray &reasonPhrase, const QString &message);
+
+    qint64 m_maxBodyBytes;
+    QList<QPointer<QTcpSocket>> m_connections;
+};
+
+} // namespace qpgw::http

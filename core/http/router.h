@@ -1,0 +1,58 @@
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayView>
+
+namespace qpgw::http {
+
+// The endpoints QPushgateway serves.
+enum class Handler {
+    Healthy,
+    Ready,
+    Metrics,     // the telemetry path: scrape
+    Push,        // PUT and POST below /metrics/job...
+    Delete,      // DELETE below /metrics/job...
+    Quit,        // PUT and POST /-/quit
+};
+
+struct RouterConfig
+{
+    QByteArray routePrefix;    // "" or "/pg" (behaviour spec section 6.2)
+    QByteArray telemetryRoute; // prefix joined with --web.telemetry-path, cleaned: "/metrics"
+};
+
+// What to do with a request, decided from its method and path alone, with the reference's
+// routing rules (behaviour spec section 1.1): Go's path cleaning, httprouter's trailing-slash
+// and case-insensitive redirects, 405 with an Allow header, OPTIONS answers, 404.
+struct RouteDecision
+{
+    enum class Kind {
+        Handle,           // call `handler`
+        Redirect,         // `status` (301 or 307) to `location`
+        MethodNotAllowed, // 405 with `allow`
+        Options,          // 200, empty, with `allow`
+        NotFound,         // 404
+        QuitNeedsPost,    // GET /-/quit, never prefixed: the reference's own 405 text
+    };
+
+    Kind kind = Kind::NotFound;
+    Handler handler = Handler::Healthy;
+    int status = 0;
+    QByteArray location;
+    QByteArray allow;
+    // For Push and Delete: the still percent-encoded path below P/metrics, "/job/j/a/b".
+    QByteArray groupingPath;
+    // The method is HEAD on a GET route: answer like GET without a body.
+    bool headOnly = false;
+};
+
+// `method` in upper case as on the request line; `encodedPath` is the request target's path,
+// still percent-encoded, without the query; `query` (without '?') is kept on redirects.
+RouteDecision route(QByteArrayView method, QByteArrayView encodedPath, QByteArrayView query,
+                    const RouterConfig &config);
+
+// Go's path cleaning as its HTTP mux applies it: "." and ".." resolved, repeated slashes
+// collapsed, a leading slash ensured, a trailing slash kept.
+QByteArray cleanPath(QByteArrayView path);
+
+} // namespace qpgw::http
