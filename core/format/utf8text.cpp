@@ -11,26 +11,6 @@ bool isValidCodePoint(char32_t c)
     return c <= 0x10FFFF && !(c >= 0xD800 && c <= 0xDFFF);
 }
 
-// unicode.IsPrint (strconv.IsPrint is the same set): letters, marks, numbers, punctuation,
-// symbols and the ASCII space; no other space, no control, format, surrogate, private-use or
-// unassigned code point.
-bool isGoPrintable(char32_t c)
-{
-    if (c < 0x80)
-        return c >= 0x20 && c < 0x7F;
-    switch (QChar::category(c)) {
-    case QChar::Separator_Space:
-    case QChar::Separator_Line:
-    case QChar::Separator_Paragraph:
-    case QChar::Other_Control:
-    case QChar::Other_Format:
-    case QChar::Other_Surrogate:
-    case QChar::Other_PrivateUse:
-    case QChar::Other_NotAssigned: return false;
-    default: return true;
-    }
-}
-
 void appendHex(QByteArray &out, quint32 value, int digits)
 {
     static constexpr char hexDigits[] = "0123456789abcdef"; // Go writes lower case
@@ -79,6 +59,26 @@ void appendEscapedRune(QByteArray &out, char32_t codePoint, QByteArrayView encod
 }
 
 } // namespace
+
+// unicode.IsPrint (strconv.IsPrint is the same set): letters, marks, numbers, punctuation,
+// symbols and the ASCII space; no other space, no control, format, surrogate, private-use or
+// unassigned code point.
+bool isGoPrintable(char32_t c)
+{
+    if (c < 0x80)
+        return c >= 0x20 && c < 0x7F;
+    switch (QChar::category(c)) {
+    case QChar::Separator_Space:
+    case QChar::Separator_Line:
+    case QChar::Separator_Paragraph:
+    case QChar::Other_Control:
+    case QChar::Other_Format:
+    case QChar::Other_Surrogate:
+    case QChar::Other_PrivateUse:
+    case QChar::Other_NotAssigned: return false;
+    default: return true;
+    }
+}
 
 Utf8Rune decodeUtf8Rune(QByteArrayView text, qsizetype pos)
 {

@@ -22,6 +22,9 @@ struct Utf8Rune
 
 Utf8Rune decodeUtf8Rune(QByteArrayView text, qsizetype pos);
 
+// Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
+bool isGoPrintable(char32_t codePoint);
+
 // Go's strconv.Quote of arbitrary bytes (what %q prints for a string or []byte): `"` and `\`
 // escaped, printable runes (unicode.IsPrint) as they are, \a \b \f \n \r \t \v, other
 // control characters as \xNN, other non-printable runes as \uXXXX or \UXXXXXXXX, and every

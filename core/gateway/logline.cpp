@@ -54,23 +54,6 @@ void appendTime(QByteArray &out, const QDateTime &time, bool trimFraction)
     out.append(buffer, length);
 }
 
-// unicode.IsPrint, as format/utf8text.cpp has it: letters, marks, numbers, punctuation and
-// symbols; slog quotes a value holding anything else.
-bool isGoPrintable(char32_t c)
-{
-    switch (QChar::category(c)) {
-    case QChar::Separator_Space:
-    case QChar::Separator_Line:
-    case QChar::Separator_Paragraph:
-    case QChar::Other_Control:
-    case QChar::Other_Format:
-    case QChar::Other_Surrogate:
-    case QChar::Other_PrivateUse:
-    case QChar::Other_NotAssigned: return false;
-    default: return true;
-    }
-}
-
 // slog's needsQuoting() for the text handler.
 bool needsQuoting(QByteArrayView utf8)
 {
