@@ -8,7 +8,7 @@
 #include "http/selfmetrics.h"
 #include "store/metricstore.h"
 
-#include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QHostInfo>
 #include <QTcpSocket>
 #include <QTimer>
@@ -153,21 +153,20 @@ void Gateway::stop()
 void Gateway::finishStop()
 {
     // Wait until every answer has left, or the grace period is over.
-    auto *timer = new QTimer(this);
-    auto *elapsed = new int(0);
-    timer->setInterval(DrainPollMs);
-    connect(timer, &QTimer::timeout, this, [this, timer, elapsed] {
+    QElapsedTimer waited;
+    waited.start();
+    auto *poll = new QTimer(this);
+    poll->setInterval(DrainPollMs);
+    connect(poll, &QTimer::timeout, this, [this, poll, waited] {
         bool draining = false;
         for (const http::GuardedTcpServer *listener : std::as_const(m_listeners)) {
-            for (QTcpSocket *socket : listener->connections())
+            for (const QTcpSocket *socket : listener->connections())
                 draining = draining || socket->bytesToWrite() > 0;
         }
-        *elapsed += DrainPollMs;
-        if (draining && *elapsed < DrainTimeoutMs)
+        if (draining && waited.elapsed() < DrainTimeoutMs)
             return;
-        timer->stop();
-        timer->deleteLater();
-        delete elapsed;
+        poll->stop();
+        poll->deleteLater();
         for (const http::GuardedTcpServer *listener : std::as_const(m_listeners)) {
             for (QTcpSocket *socket : listener->connections())
                 socket->disconnectFromHost();
@@ -175,7 +174,7 @@ void Gateway::finishStop()
         m_logger.info(u"HTTP server stopped"_s);
         Q_EMIT stopped();
     });
-    timer->start();
+    poll->start();
 }
 
 } // namespace qpgw
