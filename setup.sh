@@ -15,7 +15,11 @@ readonly FUZZ_BUILD_DIR=${QPGW_FUZZ_BUILD_DIR:-build-fuzz}
 # qt6-httpserver-dev's CMake package is only found with qt6-websockets-dev installed.
 readonly BUILD_PACKAGES=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libgl-dev)
 # The libFuzzer run needs clang and its runtime; the German locale proves locale independence.
-readonly TEST_PACKAGES=(clang libclang-rt-14-dev locales)
+# The e2e tests need Python's prometheus_client (for /usr/bin/python3), Prometheus and the
+# reference Pushgateway; they run their own instances on free loopback ports and temp dirs,
+# and never use the system services these packages install.
+readonly TEST_PACKAGES=(clang libclang-rt-14-dev locales
+    python3-prometheus-client prometheus prometheus-pushgateway)
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -36,6 +40,29 @@ install_missing() {
     fi
     "${sudo[@]}" apt-get update -qq
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+    stop_services_of "${missing[@]}"
+}
+
+# Debian's prometheus and prometheus-pushgateway packages start system services on ports 9090
+# and 9091 where systemd runs. The tests never use them, and `./setup.sh run` needs 9091: stop
+# and disable the ones this script has just installed.
+stop_services_of() {
+    [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null || return 0
+    local package services=()
+    for package in "$@"; do
+        case "$package" in
+        prometheus) services+=(prometheus prometheus-node-exporter) ;;
+        prometheus-pushgateway) services+=(prometheus-pushgateway) ;;
+        esac
+    done
+    if ((${#services[@]})); then
+        log "stopping and disabling the system services of the test tools: ${services[*]}"
+        local sudo=()
+        if [[ $(id -u) -ne 0 ]]; then
+            sudo=(sudo)
+        fi
+        "${sudo[@]}" systemctl disable --now "${services[@]}" >/dev/null 2>&1 || true
+    fi
 }
 
 # de_DE.UTF-8 for the locale-independence tests; generated once, idempotently.

@@ -1,5 +1,6 @@
 #include "guardedtcpserver.h"
 
+#include "http/httpmessage.h"
 #include "http/requestframer.h"
 
 #include <QTcpSocket>
@@ -81,6 +82,7 @@ void GuardedTcpServer::refuse(QTcpSocket *socket, int status, const QByteArray &
 
     const QByteArray body = message.toUtf8() + '\n';
     socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase + "\r\n"
+                  "Date: " + httpDateNow() + "\r\n"
                   "Content-Type: text/plain; charset=utf-8\r\n"
                   "X-Content-Type-Options: nosniff\r\n"
                   "Connection: close\r\n"

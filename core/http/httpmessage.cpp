@@ -1,5 +1,8 @@
 #include "httpmessage.h"
 
+#include <QDateTime>
+#include <QLocale>
+
 namespace qpgw::http {
 
 QByteArray HttpRequest::header(QByteArrayView name) const
@@ -27,6 +30,11 @@ HttpResponse HttpResponse::text(int status, QByteArray body)
     response.headers = {{"Content-Type", "text/plain; charset=utf-8"}};
     response.body = std::move(body);
     return response;
+}
+
+QByteArray httpDateNow()
+{
+    return QLocale::c().toString(QDateTime::currentDateTimeUtc(), u"ddd, dd MMM yyyy hh:mm:ss 'GMT'").toLatin1();
 }
 
 } // namespace qpgw::http

@@ -41,4 +41,8 @@ struct HttpResponse
     static HttpResponse text(int status, QByteArray body);
 };
 
+// The Date header value for now, in the IMF-fixdate form HTTP requires
+// ("Sun, 22 Nov 2026 13:51:35 GMT"), whatever the process locale.
+QByteArray httpDateNow();
+
 } // namespace qpgw::http

@@ -7,6 +7,7 @@
 #include <QEventLoop>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
@@ -201,6 +202,10 @@ void TestHttp::shouldAnswerLikeTheReference()
         QCOMPARE(reply.body, expectedBody);
     if (!headerName.isEmpty())
         QCOMPARE(reply.header(headerName), headerValue);
+    // RFC 9110 6.6.1: an origin server with a clock sends Date, in the one fixed format.
+    static const QRegularExpression imfFixdate(
+        u"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d\\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4} \\d\\d:\\d\\d:\\d\\d GMT$"_s);
+    QVERIFY2(imfFixdate.match(QString::fromLatin1(reply.header("Date"))).hasMatch(), reply.header("Date").constData());
 }
 
 void TestHttp::pushedMetricsShouldBeScraped()
@@ -379,7 +384,7 @@ void TestHttp::shouldRefuseOversizedBodies()
     QVERIFY(connectRaw(socket, server.port));
     socket.write(request);
     const QByteArray response = readUntil(socket, [](const QByteArray &data) { return data.contains("(--push.max-body-size)\n"); });
-    QVERIFY2(response.startsWith("HTTP/1.1 413 Payload Too Large\r\n"), response.constData());
+    QVERIFY2(response.startsWith("HTTP/1.1 413 Payload Too Large\r\nDate: "), response.constData());
     QVERIFY(response.contains("request body too large: the limit is 1024 bytes"));
     // Nothing was stored, and the gateway serves others.
     QVERIFY(!server.scrape().contains("job=\"big\""));
