@@ -2,6 +2,7 @@
 
 #include <QSocketNotifier>
 
+#include <cerrno>
 #include <csignal>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -13,9 +14,11 @@ int pipeFds[2] = {-1, -1};
 
 extern "C" void writeSignalToPipe(int signalNumber)
 {
+    const int savedErrno = errno;
     const unsigned char byte = static_cast<unsigned char>(signalNumber);
-    // Async-signal-safe; nothing to do if the pipe is full: a stop is already pending.
+    // Async-signal-safe and non-blocking: if the pipe is full, a stop is already pending.
     [[maybe_unused]] const ssize_t written = ::write(pipeFds[0], &byte, 1);
+    errno = savedErrno;
 }
 
 } // namespace
@@ -23,7 +26,7 @@ extern "C" void writeSignalToPipe(int signalNumber)
 UnixSignals::UnixSignals(std::initializer_list<int> signalNumbers, QObject *parent)
     : QObject(parent)
 {
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pipeFds) != 0)
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, pipeFds) != 0)
         return;
     m_notifier = new QSocketNotifier(pipeFds[1], QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, &UnixSignals::readPipe);

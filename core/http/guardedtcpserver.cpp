@@ -47,17 +47,40 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
     m_connections.removeIf([](const QPointer<QTcpSocket> &open) { return open.isNull(); });
     m_connections.append(socket);
 
-    auto framer = std::make_shared<RequestFramer>(m_maxBodyBytes);
-    connect(socket, &QTcpSocket::readyRead, socket, [this, socket, framer] {
-        // Runs before QtHttpServer's own slot: peek() sees exactly the bytes it has not read.
-        const QByteArray fresh = socket->peek(socket->bytesAvailable());
-        switch (framer->feed(fresh)) {
-        case RequestFramer::Verdict::ExpectsContinue:
-            // Queued, so that responses to earlier pipelined requests are written first.
-            QMetaObject::invokeMethod(socket, [socket] {
+    // QtHttpServer reads one request per round and may leave pipelined ones unread; those
+    // bytes were fed already. `fedButUnread` is how many of the socket's unread bytes the
+    // framer has seen, so each byte is fed exactly once.
+    struct Watch
+    {
+        RequestFramer framer;
+        qint64 fedButUnread = 0;
+        qint64 continueAfter = -1; // a "100 Continue" is due once QtHttpServer reads past this
+    };
+    auto watch = std::make_shared<Watch>(Watch{RequestFramer(m_maxBodyBytes), 0, -1});
+    connect(socket, &QTcpSocket::readyRead, socket, [this, socket, watch] {
+        // Runs before QtHttpServer's own slot (connected first).
+        const qint64 available = socket->bytesAvailable();
+        RequestFramer::Verdict verdict = RequestFramer::Verdict::Fine;
+        if (available > watch->fedButUnread) {
+            const QByteArray unread = socket->peek(available);
+            verdict = watch->framer.feed(QByteArrayView(unread).sliced(watch->fedButUnread));
+        }
+        if (verdict == RequestFramer::Verdict::ExpectsContinue)
+            watch->continueAfter = watch->framer.lastExpectingRequestStart();
+        // After QtHttpServer's slot has run: what it left unread has been fed; and once it has
+        // read into the request that expects "100 Continue", every earlier one is answered, so
+        // the 100 goes out in its place in the stream.
+        QMetaObject::invokeMethod(socket, [socket, watch] {
+            watch->fedButUnread = socket->bytesAvailable();
+            const qint64 consumed = watch->framer.bytesFed() - watch->fedButUnread;
+            if (watch->continueAfter >= 0 && consumed > watch->continueAfter) {
+                watch->continueAfter = -1;
                 if (socket->state() == QAbstractSocket::ConnectedState)
                     socket->write("HTTP/1.1 100 Continue\r\n\r\n");
-            }, Qt::QueuedConnection);
+            }
+        }, Qt::QueuedConnection);
+        switch (verdict) {
+        case RequestFramer::Verdict::ExpectsContinue:
             break;
         case RequestFramer::Verdict::BodyTooLarge:
             refuse(socket, 413, "Payload Too Large",
@@ -66,8 +89,10 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
         case RequestFramer::Verdict::HeaderTooLarge:
             refuse(socket, 431, "Request Header Fields Too Large", u"request header fields too large"_s);
             break;
+        case RequestFramer::Verdict::Malformed:
+            refuse(socket, 400, "Bad Request", u"malformed request: invalid Content-Length or chunk size"_s);
+            break;
         case RequestFramer::Verdict::Fine:
-        case RequestFramer::Verdict::Malformed: // QtHttpServer's parser rejects it
             break;
         }
     });
@@ -76,8 +101,11 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
 
 void GuardedTcpServer::refuse(QTcpSocket *socket, int status, const QByteArray &reasonPhrase, const QString &message)
 {
-    // QtHttpServer must not see this request at all: take the connection away from it.
+    // QtHttpServer must not see this request at all: take the connection away from it. It
+    // reads inside a transaction, which keeps every byte read; end it so discarding frees them.
     disconnect(socket, &QTcpSocket::readyRead, nullptr, nullptr);
+    if (socket->isTransactionStarted())
+        socket->commitTransaction();
     socket->readAll();
 
     const QByteArray body = message.toUtf8() + '\n';

@@ -8,7 +8,9 @@ namespace qpgw::http {
 // The listening socket in front of QtHttpServer. Each connection it accepts is watched by a
 // RequestFramer before QtHttpServer reads it (our slot is connected first), which adds what
 // QtHttpServer 6.4 lacks: "100 Continue" for `Expect: 100-continue`, 413 for a body over the
-// limit and 431 for an oversized header block, both refused before the data is buffered.
+// limit (announced by Content-Length: refused before the body is read; chunked: as soon as
+// the chunks pass the limit), 431 for an oversized header block, 400 for sizes that are not
+// numbers. A connection therefore never holds much more than the limit.
 class GuardedTcpServer : public QTcpServer
 {
     Q_OBJECT

@@ -39,6 +39,7 @@ void RequestFramer::finishRequest()
     ++m_completed;
     m_state = State::Headers;
     m_line.clear();
+    m_lineStart = 0;
     m_bodyBytes = 0;
     m_remaining = 0;
 }
@@ -47,6 +48,7 @@ RequestFramer::Verdict RequestFramer::headersComplete()
 {
     const QByteArray block = m_line;
     m_line.clear();
+    m_lineStart = 0;
     const bool expectsContinue = headerValue(block, "expect").compare("100-continue", Qt::CaseInsensitive) == 0;
     const QByteArray transferEncoding = headerValue(block, "transfer-encoding").toLower();
     const QByteArray contentLength = headerValue(block, "content-length");
@@ -77,34 +79,41 @@ RequestFramer::Verdict RequestFramer::feed(QByteArrayView bytes)
 {
     Verdict result = Verdict::Fine;
     qsizetype at = 0;
+    const qint64 fedBefore = m_fed;
+    m_fed += bytes.size();
     while (at < bytes.size() && m_state != State::Stopped) {
         switch (m_state) {
         case State::Headers: {
-            // Blank lines before a request line are allowed (RFC 9112 2.2).
-            if (m_line.isEmpty() && (bytes[at] == '\r' || bytes[at] == '\n')) {
-                ++at;
-                break;
-            }
-            // The block ends at the first empty line; the terminator may straddle two feeds,
-            // so search the joined block from just before the old end.
-            const qsizetype oldSize = m_line.size();
-            m_line += bytes.sliced(at);
-            const qsizetype end = m_line.indexOf("\n\r\n", std::max<qsizetype>(0, oldSize - 2));
-            if (end < 0) {
-                at = bytes.size();
-                if (m_line.size() > MaxHeaderBytes)
-                    return stop(Verdict::HeaderTooLarge);
-                break;
-            }
-            at += end + 3 - oldSize;
-            m_line.truncate(end + 3);
+            // Line by line: append up to the next line feed (header bytes only), then look
+            // at the line that just ended. A line that is empty ("\n" or "\r\n") ends the
+            // block; before a request line it is skipped (RFC 9112 2.2).
+            const qsizetype newline = bytes.indexOf('\n', at);
+            const qsizetype end = newline < 0 ? bytes.size() : newline + 1;
+            if (m_line.isEmpty())
+                m_requestStart = fedBefore + at;
+            m_line += bytes.sliced(at, end - at);
+            at = end;
             if (m_line.size() > MaxHeaderBytes)
                 return stop(Verdict::HeaderTooLarge);
+            if (newline < 0)
+                break;
+            const QByteArrayView line = QByteArrayView(m_line).sliced(m_lineStart);
+            const bool blank = line == "\n" || line == "\r\n";
+            m_lineStart = m_line.size();
+            if (!blank)
+                break;
+            if (line.size() == m_line.size()) { // nothing before it: a blank line between requests
+                m_line.clear();
+                m_lineStart = 0;
+                break;
+            }
             const Verdict verdict = headersComplete();
             if (verdict == Verdict::BodyTooLarge || verdict == Verdict::Malformed)
                 return verdict;
-            if (verdict == Verdict::ExpectsContinue)
+            if (verdict == Verdict::ExpectsContinue) {
                 result = verdict;
+                m_expectingStart = m_requestStart;
+            }
             break;
         }
         case State::Body: {
@@ -139,9 +148,10 @@ RequestFramer::Verdict RequestFramer::feed(QByteArrayView bytes)
                 m_state = State::Trailers;
                 break;
             }
-            m_bodyBytes += size;
-            if (m_bodyBytes > m_maxBodyBytes)
+            // Compared before adding, so that no sum of chunk sizes can overflow.
+            if (size > m_maxBodyBytes - m_bodyBytes)
                 return stop(Verdict::BodyTooLarge);
+            m_bodyBytes += size;
             m_remaining = size;
             m_state = State::ChunkData;
             break;

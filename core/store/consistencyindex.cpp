@@ -2,6 +2,7 @@
 
 #include "format/textwriter.h"
 #include "model/names.h"
+#include "format/utf8text.h"
 #include "store/seriescheck.h"
 
 #include <algorithm>
@@ -26,7 +27,7 @@ bool usesUtf8Names(QByteArrayView familyName, const Metric &metric)
 
 QString quoted(QByteArrayView name)
 {
-    return u'"' + QString::fromUtf8(name) + u'"';
+    return goQuoted(name);
 }
 
 } // namespace
@@ -63,6 +64,11 @@ QStringList ConsistencyIndex::check(const QByteArray &groupId, const QMap<QByteA
 void ConsistencyIndex::checkFamily(QStringList &errors, const QByteArray &groupId, const MetricFamily &family,
                                    const MetricFamily *before, const QMap<QByteArray, StoredFamily> &after) const
 {
+    // A family without series is invisible, as in the reference's scrape: nothing to check.
+    if (family.metrics.isEmpty())
+        return;
+    if (before && before->metrics.isEmpty())
+        before = nullptr;
     const auto own = m_own.constFind(family.name);
     if (own != m_own.cend() && own->type != family.type) {
         errors.append(u"gathered metric family "_s + QString::fromUtf8(family.name) + u" has type "_s
@@ -131,7 +137,7 @@ std::optional<MetricType> ConsistencyIndex::typeAfter(const QByteArray &name, co
                                                       const QMap<QByteArray, StoredFamily> &after) const
 {
     ++m_work;
-    if (const auto mine = after.constFind(name); mine != after.cend())
+    if (const auto mine = after.constFind(name); mine != after.cend() && !mine->family->metrics.isEmpty())
         return mine->family->type;
     if (const auto own = m_own.constFind(name); own != m_own.cend())
         return own->type;
@@ -177,9 +183,16 @@ void ConsistencyIndex::checkSuffixCollisions(QStringList &errors, const QByteArr
 }
 
 void ConsistencyIndex::update(const QByteArray &groupId, const QByteArray &name, const MetricFamily *before,
-                              const std::shared_ptr<const MetricFamily> &after)
+                              const std::shared_ptr<const MetricFamily> &afterOrEmpty)
 {
     ++m_work;
+    // A family without series is invisible: it gives the name no type and shows nothing.
+    if (before && before->metrics.isEmpty())
+        before = nullptr;
+    const std::shared_ptr<const MetricFamily> after =
+        afterOrEmpty && !afterOrEmpty->metrics.isEmpty() ? afterOrEmpty : nullptr;
+    if (!before && !after)
+        return;
     const auto [entry, created] = m_families.try_emplace(name);
     Q_UNUSED(created);
     FamilyEntry &family = entry->second;

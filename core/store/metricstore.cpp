@@ -95,7 +95,10 @@ std::optional<Error> MetricStore::push(const GroupingKey &key, QList<MetricFamil
     if (!errors.isEmpty())
         return rejectPush(key, now, rejectionMessage(errors));
 
+    // A PUT that drops a family and pushes one of the same name lists the name twice.
     changed += written;
+    std::sort(changed.begin(), changed.end());
+    changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
     publish(std::move(next), previous, changed);
     Q_EMIT groupChanged(key);
     return std::nullopt;
@@ -120,11 +123,15 @@ std::optional<Error> MetricStore::rejectPush(const GroupingKey &key, UnixNanos n
         changed.append(PushTimeMetricName.toByteArray());
     }
 
-    // A new group whose gauges would repeat another group's series (the keys {job="j"} and
+    // A new group whose own gauges would be invalid series (a grouping label named "__x",
+    // possible with UTF-8 names) or repeat another group's series (the keys {job="j"} and
     // {job="j",instance=""} label their series alike) is not created: the reference creates it
     // and from then on fails every scrape. The client still gets the reason.
-    if (!previous && m_options.consistencyCheck
-        && !m_index->check(key.id(), {}, next->families, changed).isEmpty()) {
+    const bool gaugesInvalid = !previous
+        && !checkSeries({*next->families.value(PushFailureTimeMetricName.toByteArray()).family}).isEmpty();
+    const bool gaugesCollide = !previous && m_options.consistencyCheck
+        && !m_index->check(key.id(), {}, next->families, changed).isEmpty();
+    if (gaugesInvalid || gaugesCollide) {
         Q_EMIT pushFailed(key, reason);
         return Error::rejected(reason);
     }
@@ -155,10 +162,13 @@ void MetricStore::publish(std::shared_ptr<Group> next, const Group *previous, co
 
 void MetricStore::remove(const GroupingKey &key)
 {
+    if (m_groups.find(key) == m_groups.end())
+        return;
+    Q_EMIT groupAboutToBeRemoved(key);
+    // Looked up again: a slot connected directly may have changed the store.
     const auto existing = m_groups.find(key);
     if (existing == m_groups.end())
         return;
-    Q_EMIT groupAboutToBeRemoved(key);
     const GroupSnapshot removed = existing->second;
     for (auto it = removed->families.cbegin(); it != removed->families.cend(); ++it) {
         m_seriesCount -= it->family->metrics.size();

@@ -83,7 +83,8 @@ enum class PushMode {
 // key, or the gateway's own), repeated series (the lowest grouping key wins), and `x_count`
 // style families that collide with a summary or histogram `x`. HELP, when groups disagree,
 // is that of the lowest grouping key that has one; the gateway's own names always show the
-// gateway's HELP.
+// gateway's HELP. A family without series is invisible (as in the reference's scrape): it is
+// stored and listed in snapshots, but gives its name no type, no HELP and nothing to check.
 class MetricStore : public QObject
 {
     Q_OBJECT

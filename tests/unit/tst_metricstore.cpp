@@ -132,6 +132,9 @@ private Q_SLOTS:
     void signalsShouldFollowTheContract();
     void snapshotsShouldNotChangeAfterwards();
     void pushCostShouldNotGrowWithStoreSize();
+    void replacingAFamilyOfTheSameNameShouldKeepTheIndexRight();
+    void shouldNotCreateAGroupWhoseGaugesWouldBeInvalid();
+    void familiesWithoutSeriesShouldBeInvisible();
 };
 
 void TestMetricStore::shouldCreateGroupWithPushTimeGauges()
@@ -691,6 +694,52 @@ void TestMetricStore::pushCostShouldNotGrowWithStoreSize()
     const quint64 costRepushFull = costOfPush(full);
     const quint64 costRepushEmpty = costOfPush(empty);
     QCOMPARE(costRepushFull, costRepushEmpty);
+}
+
+void TestMetricStore::replacingAFamilyOfTheSameNameShouldKeepTheIndexRight()
+{
+    // A PUT that drops `foo` and pushes `foo` again, with another type and series count.
+    Fixture f;
+    const GroupingKey a = key({{"job", "A"}});
+    const GroupingKey b = key({{"job", "B"}});
+    QVERIFY(!f.push(T1, a, {family("foo", MetricType::Gauge, {scalar(labels({{"s", "1"}}), 1), scalar(labels({{"s", "2"}}), 2)})},
+                    PushMode::ReplaceAll));
+    QVERIFY(!f.push(T2, a, {family("foo", MetricType::Counter, {scalar({}, 1)})}, PushMode::ReplaceAll));
+    QCOMPARE(f.store.seriesCount(), 3);
+    QVERIFY(!f.push(T3, b, {family("foo", MetricType::Counter, {scalar({}, 1)})}, PushMode::ReplaceAll));
+    f.store.remove(a);
+    QCOMPARE(f.store.seriesCount(), 3);
+    // B is now the only holder of foo, so it may change its type.
+    const std::optional<Error> error = f.push(T4, b, {family("foo", MetricType::Gauge, {scalar({}, 1)})}, PushMode::ReplaceAll);
+    QVERIFY2(!error, error ? qPrintable(error->message) : "");
+}
+
+void TestMetricStore::shouldNotCreateAGroupWhoseGaugesWouldBeInvalid()
+{
+    // With UTF-8 names, "U___5f__5f_foo" un-escapes to the reserved "__foo"; the push fails its
+    // series checks, and a group whose own gauges carried that label would be invalid too.
+    Fixture f;
+    const GroupingKey reserved = key({{"job", "j"}, {"__foo", "v"}});
+    QSignalSpy failed(&f.store, &MetricStore::pushFailed);
+    QSignalSpy changed(&f.store, &MetricStore::groupChanged);
+    const std::optional<Error> error = f.push(T1, reserved, {family("m", MetricType::Gauge, {scalar({}, 1)})});
+    QVERIFY(error);
+    QVERIFY2(error->message.endsWith(u"has a label with an invalid name: __foo"_s), qPrintable(error->message));
+    QVERIFY(!f.store.group(reserved));
+    QCOMPARE(failed.count(), 1);
+    QCOMPARE(changed.count(), 0);
+    QVERIFY(!f.store.exposition().contains("__foo"));
+}
+
+void TestMetricStore::familiesWithoutSeriesShouldBeInvisible()
+{
+    // As in the reference's scrape, a family with no series gives its name no type.
+    Fixture f;
+    QVERIFY(!f.push(T1, key({{"job", "b"}}), {family("foo", MetricType::Gauge, {scalar({}, 1)})}));
+    QVERIFY(!f.push(T2, key({{"job", "a"}}), {family("foo", MetricType::Counter, {})}));
+    QVERIFY(!f.push(T3, key({{"job", "c"}}), {family("foo", MetricType::Gauge, {scalar({}, 3)})}));
+    const QByteArray text = f.store.exposition();
+    QVERIFY(text.contains("# TYPE foo gauge\nfoo{instance=\"\",job=\"b\"} 1\nfoo{instance=\"\",job=\"c\"} 3\n"));
 }
 
 QTEST_GUILESS_MAIN(TestMetricStore)

@@ -39,6 +39,7 @@ private Q_SLOTS:
     void shouldFollowRequests_data();
     void shouldFollowRequests();
     void shouldRefuseHugeHeaderBlock();
+    void shouldFollowManyPipelinedRequests();
 };
 
 void TestRequestFramer::shouldFollowRequests_data()
@@ -69,6 +70,14 @@ void TestRequestFramer::shouldFollowRequests_data()
     QTest::newRow("chunked too large") << request("Transfer-Encoding: chunked\r\n", "400\r\n" + QByteArray(1024, 'x') + "\r\n0\r\n\r\n")
                                        << qint64(1000) << QList<Verdict>{Verdict::BodyTooLarge} << qsizetype(0);
     QTest::newRow("bad content length") << request("Content-Length: -5\r\n") << qint64(1000) << QList<Verdict>{Verdict::Malformed} << qsizetype(0);
+    QTest::newRow("Content-Length beyond 64 bits") << request("Content-Length: 9223372036854775808\r\n") << qint64(1000)
+                                                   << QList<Verdict>{Verdict::Malformed} << qsizetype(0);
+    QTest::newRow("chunk size beyond 64 bits") << request("Transfer-Encoding: chunked\r\n", "8000000000000000\r\nxx")
+                                               << qint64(1000) << QList<Verdict>{Verdict::Malformed} << qsizetype(0);
+    QTest::newRow("chunk sizes whose sum overflows") << request("Transfer-Encoding: chunked\r\n", "a\r\n0123456789\r\n7fffffffffffffff\r\nxx")
+                                                     << qint64(1000) << QList<Verdict>{Verdict::BodyTooLarge} << qsizetype(0);
+    QTest::newRow("bare line feeds") << QByteArray("PUT /metrics/job/j HTTP/1.1\nHost: x\nContent-Length: 3\n\nabcGET / HTTP/1.1\n\n")
+                                     << qint64(1000) << QList<Verdict>{} << qsizetype(2);
     QTest::newRow("leading blank lines") << "\r\n\r\n" + request("") << qint64(1000) << QList<Verdict>{} << qsizetype(1);
 }
 
@@ -93,6 +102,19 @@ void TestRequestFramer::shouldRefuseHugeHeaderBlock()
     const QByteArray header = "GET / HTTP/1.1\r\nX-Big: " + QByteArray(RequestFramer::MaxHeaderBytes, 'x');
     QCOMPARE(framer.feed(header), Verdict::HeaderTooLarge);
     QCOMPARE(framer.feed("\r\n\r\n"), Verdict::Fine); // stopped: nothing more is reported
+}
+
+void TestRequestFramer::shouldFollowManyPipelinedRequests()
+{
+    // 10 MB of small pipelined requests: every one is framed, and the header bytes of one
+    // request never include the ones after it (only header bytes are kept).
+    QByteArray stream;
+    const QByteArray one = request("Content-Length: 4\r\n", "a 1\n");
+    for (int i = 0; i < 200000; ++i)
+        stream += one;
+    RequestFramer framer(1000);
+    QCOMPARE(framer.feed(stream), Verdict::Fine);
+    QCOMPARE(framer.completedRequests(), qsizetype(200000));
 }
 
 QTEST_APPLESS_MAIN(TestRequestFramer)
