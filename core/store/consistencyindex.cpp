@@ -197,35 +197,28 @@ void ConsistencyIndex::update(const QByteArray &groupId, const QByteArray &name,
     Q_UNUSED(created);
     FamilyEntry &family = entry->second;
 
-    if (before) {
+    // The common push repeats the same series with new values: then each index entry is
+    // updated in place, one look-up per series, instead of an erase and an insert.
+    if (before && after && sameSeries(*before, *after)) {
         --family.groupsByType[int(before->type)];
-        family.groups.erase(groupId);
-        for (const Metric &metric : before->metrics) {
-            ++m_work;
-            const auto series = family.series.find(SeriesKey{metric.labels, groupId});
-            if (series == family.series.end())
-                continue; // a repeated series of the same group, indexed once
-            if (usesUtf8Names(name, metric)) {
-                --family.seriesWithUtf8Names;
-                --m_seriesWithUtf8Names;
-            }
-            family.series.erase(series);
-        }
-    }
-
-    if (after) {
         ++family.groupsByType[int(after->type)];
         family.groups[groupId] = GroupEntry{after->type, after->help};
         for (const Metric &metric : after->metrics) {
             ++m_work;
-            Series series{after->type, after, &metric, QByteArray()};
-            writeMetricSamples(series.text, name, after->type, metric, NameEscaping::Underscores);
-            const bool inserted = family.series.try_emplace(SeriesKey{metric.labels, groupId}, std::move(series)).second;
-            if (inserted && usesUtf8Names(name, metric)) {
-                ++family.seriesWithUtf8Names;
-                ++m_seriesWithUtf8Names;
-            }
+            const auto series = family.series.find(SeriesKey{metric.labels, groupId});
+            if (series == family.series.end())
+                continue; // a repeated series of the same group, indexed once
+            series->second.type = after->type;
+            series->second.family = after;
+            series->second.metric = &metric;
+            series->second.text.clear();
+            writeMetricSamples(series->second.text, name, after->type, metric, NameEscaping::Underscores);
         }
+    } else {
+        if (before)
+            removeSeries(family, groupId, name, *before);
+        if (after)
+            addSeries(family, groupId, name, after);
     }
 
     family.blockValid = false;
@@ -233,6 +226,52 @@ void ConsistencyIndex::update(const QByteArray &groupId, const QByteArray &name,
     invalidateSuffixed(name);
     if (family.groups.empty())
         m_families.erase(entry);
+}
+
+bool ConsistencyIndex::sameSeries(const MetricFamily &before, const MetricFamily &after)
+{
+    if (before.metrics.size() != after.metrics.size())
+        return false;
+    for (qsizetype i = 0; i < before.metrics.size(); ++i) {
+        if (before.metrics[i].labels != after.metrics[i].labels)
+            return false;
+    }
+    return true;
+}
+
+void ConsistencyIndex::removeSeries(FamilyEntry &family, const QByteArray &groupId, const QByteArray &name,
+                                    const MetricFamily &before)
+{
+    --family.groupsByType[int(before.type)];
+    family.groups.erase(groupId);
+    for (const Metric &metric : before.metrics) {
+        ++m_work;
+        const auto series = family.series.find(SeriesKey{metric.labels, groupId});
+        if (series == family.series.end())
+            continue; // a repeated series of the same group, indexed once
+        if (usesUtf8Names(name, metric)) {
+            --family.seriesWithUtf8Names;
+            --m_seriesWithUtf8Names;
+        }
+        family.series.erase(series);
+    }
+}
+
+void ConsistencyIndex::addSeries(FamilyEntry &family, const QByteArray &groupId, const QByteArray &name,
+                                 const std::shared_ptr<const MetricFamily> &after)
+{
+    ++family.groupsByType[int(after->type)];
+    family.groups[groupId] = GroupEntry{after->type, after->help};
+    for (const Metric &metric : after->metrics) {
+        ++m_work;
+        Series series{after->type, after, &metric, QByteArray()};
+        writeMetricSamples(series.text, name, after->type, metric, NameEscaping::Underscores);
+        const bool inserted = family.series.try_emplace(SeriesKey{metric.labels, groupId}, std::move(series)).second;
+        if (inserted && usesUtf8Names(name, metric)) {
+            ++family.seriesWithUtf8Names;
+            ++m_seriesWithUtf8Names;
+        }
+    }
 }
 
 void ConsistencyIndex::clear()

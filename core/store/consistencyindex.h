@@ -93,6 +93,12 @@ private:
                      const MetricFamily *before, const QMap<QByteArray, StoredFamily> &after) const;
     void checkSuffixCollisions(QStringList &errors, const QByteArray &groupId, const MetricFamily &family,
                                const QMap<QByteArray, StoredFamily> &after) const;
+    // Whether two versions of a family hold the same series (same labels, same order): the
+    // index then updates its entries in place.
+    static bool sameSeries(const MetricFamily &before, const MetricFamily &after);
+    void removeSeries(FamilyEntry &family, const QByteArray &groupId, const QByteArray &name, const MetricFamily &before);
+    void addSeries(FamilyEntry &family, const QByteArray &groupId, const QByteArray &name,
+                   const std::shared_ptr<const MetricFamily> &after);
     // Families whose block depends on `name` through suffix collisions (x_count, x_sum, x_bucket).
     void invalidateSuffixed(const QByteArray &name);
     bool collidesWithSuffixBase(const QByteArray &name) const;
