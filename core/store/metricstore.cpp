@@ -49,7 +49,7 @@ std::optional<Error> MetricStore::push(const GroupingKey &key, QList<MetricFamil
     QStringList errors = checkSeries(families);
 
     const auto existing = m_groups.find(key);
-    const Group *previous = existing != m_groups.end() ? existing->second.get() : nullptr;
+    const Group *previous = existing != m_groups.end() ? existing->get() : nullptr;
     auto next = std::make_shared<Group>();
     next->key = key;
     QList<QByteArray> changed; // every family name whose content differs from `previous`
@@ -107,7 +107,7 @@ std::optional<Error> MetricStore::push(const GroupingKey &key, QList<MetricFamil
 std::optional<Error> MetricStore::rejectPush(const GroupingKey &key, UnixNanos now, const QString &reason)
 {
     const auto existing = m_groups.find(key);
-    const Group *previous = existing != m_groups.end() ? existing->second.get() : nullptr;
+    const Group *previous = existing != m_groups.end() ? existing->get() : nullptr;
     auto next = std::make_shared<Group>();
     next->key = key;
     if (previous)
@@ -169,7 +169,7 @@ void MetricStore::remove(const GroupingKey &key)
     const auto existing = m_groups.find(key);
     if (existing == m_groups.end())
         return;
-    const GroupSnapshot removed = existing->second;
+    const GroupSnapshot removed = *existing;
     for (auto it = removed->families.cbegin(); it != removed->families.cend(); ++it) {
         m_seriesCount -= it->family->metrics.size();
         m_index->update(key.id(), it.key(), it->family.get(), nullptr);
@@ -188,16 +188,14 @@ void MetricStore::wipe()
 
 GroupSnapshot MetricStore::group(const GroupingKey &key) const
 {
-    const auto it = m_groups.find(key);
-    return it != m_groups.end() ? it->second : nullptr;
+    return m_groups.value(key);
 }
 
 QList<GroupSnapshot> MetricStore::groups() const
 {
-    QList<GroupSnapshot> result;
-    result.reserve(qsizetype(m_groups.size()));
-    for (const auto &[key, group] : m_groups)
-        result.append(group);
+    QList<GroupSnapshot> result = m_groups.values();
+    std::sort(result.begin(), result.end(),
+              [](const GroupSnapshot &a, const GroupSnapshot &b) { return a->key < b->key; });
     return result;
 }
 

@@ -7,6 +7,7 @@
 #include "store/group.h"
 #include "store/ownfamilies.h"
 
+#include <QHash>
 #include <QList>
 #include <QObject>
 
@@ -118,7 +119,7 @@ public:
     GroupSnapshot group(const GroupingKey &key) const;
     // Every group, ordered by grouping key (GroupingKey::operator<).
     QList<GroupSnapshot> groups() const;
-    qsizetype groupCount() const { return qsizetype(m_groups.size()); }
+    qsizetype groupCount() const { return m_groups.size(); }
     qsizetype seriesCount() const { return m_seriesCount; }
 
     // The exposition of all stored groups in text format 0.0.4, names escaped by `escaping`.
@@ -144,7 +145,7 @@ private:
     void publish(std::shared_ptr<Group> next, const Group *previous, const QList<QByteArray> &changed);
 
     Options m_options;
-    std::map<GroupingKey, GroupSnapshot> m_groups;
+    QHash<GroupingKey, GroupSnapshot> m_groups; // hashed: a push finds its group in constant time
     std::unique_ptr<ConsistencyIndex> m_index;
     qsizetype m_seriesCount = 0;
 };
