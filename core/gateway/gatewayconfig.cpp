@@ -1,6 +1,7 @@
 #include "gatewayconfig.h"
 
 #include "gateway/flagtable.h"
+#include "http/router.h"
 
 #include <QUrl>
 
@@ -9,33 +10,10 @@ using namespace Qt::StringLiterals;
 namespace qpgw {
 namespace {
 
-// Go's path.Clean: no empty or "." segments, ".." removes the segment before it (or stays at
-// the front of a relative path, or vanishes at the root), no trailing '/' but on the root.
+// Go's path.Clean, shared with the router.
 QString cleanPath(QStringView path)
 {
-    if (path.isEmpty())
-        return u"."_s;
-    const bool rooted = path.startsWith(u'/');
-    QList<QStringView> kept;
-    for (const QStringView segment : path.split(u'/')) {
-        if (segment.isEmpty() || segment == u".")
-            continue;
-        if (segment == u"..") {
-            if (!kept.isEmpty() && kept.constLast() != u"..")
-                kept.removeLast();
-            else if (!rooted)
-                kept.append(segment);
-            continue;
-        }
-        kept.append(segment);
-    }
-    QString cleaned = rooted ? u"/"_s : QString();
-    for (qsizetype i = 0; i < kept.size(); ++i) {
-        if (i > 0)
-            cleaned += u'/';
-        cleaned += kept[i];
-    }
-    return cleaned.isEmpty() ? u"."_s : cleaned;
+    return QString::fromUtf8(http::goPathClean(path.toUtf8()));
 }
 
 // Go's path.Join: the non-empty elements joined by '/', cleaned; "" when all are empty.

@@ -58,12 +58,13 @@ GatewayApi::GatewayApi(MetricStore &store, SelfMetrics &selfMetrics, Logger &log
     , m_selfMetrics(selfMetrics)
     , m_logger(logger)
     , m_options(std::move(options))
+    , m_router(m_options.router)
 {
 }
 
 HttpResponse GatewayApi::handle(const HttpRequest &request)
 {
-    const RouteDecision decision = route(request.method, request.encodedPath, request.query, m_options.router);
+    const RouteDecision decision = m_router.route(request.method, request.encodedPath, request.query);
     switch (decision.kind) {
     case RouteDecision::Kind::Handle:
         return dispatch(request, decision);

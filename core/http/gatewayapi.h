@@ -52,6 +52,7 @@ private:
     SelfMetrics &m_selfMetrics;
     Logger &m_logger;
     Options m_options;
+    Router m_router;
     std::function<void()> m_quit;
     std::function<QList<MetricFamily>()> m_ownFamilies;
 };

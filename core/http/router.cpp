@@ -5,37 +5,10 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <tuple>
 
 namespace qpgw::http {
 namespace {
-
-// One route: static segments, ":name" (one non-empty segment) or "*name" (the rest of the
-// path including its leading '/', at least "/"), as httprouter patterns.
-struct Route
-{
-    QByteArrayList methods;
-    QByteArray pattern;
-    Handler handler;
-};
-
-QList<Route> routesFor(const RouterConfig &config)
-{
-    const QByteArray &p = config.routePrefix;
-    return {
-        {{"GET"}, p + "/-/healthy", Handler::Healthy},
-        {{"GET"}, p + "/-/ready", Handler::Ready},
-        {{"GET"}, config.telemetryRoute, Handler::Metrics},
-        {{"PUT", "POST"}, p + "/metrics/job/:job", Handler::Push},
-        {{"PUT", "POST"}, p + "/metrics/job/:job/*labels", Handler::Push},
-        {{"PUT", "POST"}, p + "/metrics/job@base64/:job", Handler::Push},
-        {{"PUT", "POST"}, p + "/metrics/job@base64/:job/*labels", Handler::Push},
-        {{"DELETE"}, p + "/metrics/job/:job", Handler::Delete},
-        {{"DELETE"}, p + "/metrics/job/:job/*labels", Handler::Delete},
-        {{"DELETE"}, p + "/metrics/job@base64/:job", Handler::Delete},
-        {{"DELETE"}, p + "/metrics/job@base64/:job/*labels", Handler::Delete},
-        {{"PUT", "POST"}, p + "/-/quit", Handler::Quit},
-    };
-}
 
 QByteArrayList segmentsOf(QByteArrayView path)
 {
@@ -46,11 +19,10 @@ QByteArrayList segmentsOf(QByteArrayView path)
 // Matches `path` against `pattern`; with `ignoreCase`, static segments compare
 // case-insensitively. Returns the path as the route spells it (static parts from the pattern)
 // so that a case-insensitive match can redirect to it.
-std::optional<QByteArray> match(QByteArrayView pattern, QByteArrayView path, bool ignoreCase)
+std::optional<QByteArray> match(const QByteArrayList &patternSegments, QByteArrayView path, bool ignoreCase)
 {
     if (path.isEmpty() || path.front() != '/')
         return std::nullopt;
-    const QByteArrayList patternSegments = segmentsOf(pattern);
     const QByteArrayList pathSegments = segmentsOf(path);
     QByteArray spelled;
     for (qsizetype i = 0; i < patternSegments.size(); ++i) {
@@ -125,30 +97,68 @@ QByteArray allowHeader(QByteArrayList methods)
 
 } // namespace
 
-QByteArray cleanPath(QByteArrayView path)
+QByteArray goPathClean(QByteArrayView path)
 {
     if (path.isEmpty())
-        return "/";
+        return ".";
+    const bool rooted = path.startsWith('/');
     QByteArrayList kept;
     for (const QByteArray &segment : path.toByteArray().split('/')) {
         if (segment.isEmpty() || segment == ".")
             continue;
         if (segment == "..") {
-            if (!kept.isEmpty())
+            if (!kept.isEmpty() && kept.constLast() != "..")
                 kept.removeLast();
+            else if (!rooted)
+                kept.append(segment);
             continue;
         }
         kept.append(segment);
     }
-    QByteArray cleaned = '/' + kept.join('/');
+    const QByteArray cleaned = (rooted ? "/" : "") + kept.join('/');
+    return cleaned.isEmpty() ? "." : cleaned;
+}
+
+QByteArray cleanPath(QByteArrayView path)
+{
+    QByteArray cleaned = goPathClean(path.startsWith('/') ? path.toByteArray() : '/' + path.toByteArray());
     if (path.endsWith('/') && cleaned != "/")
         cleaned += '/';
     return cleaned;
 }
 
+Router::Router(const RouterConfig &config)
+    : m_config(config)
+{
+    const QByteArray &p = config.routePrefix;
+    const QList<std::tuple<QByteArrayList, QByteArray, Handler>> table = {
+        {{"GET"}, p + "/-/healthy", Handler::Healthy},
+        {{"GET"}, p + "/-/ready", Handler::Ready},
+        {{"GET"}, config.telemetryRoute, Handler::Metrics},
+        {{"PUT", "POST"}, p + "/metrics/job/:job", Handler::Push},
+        {{"PUT", "POST"}, p + "/metrics/job/:job/*labels", Handler::Push},
+        {{"PUT", "POST"}, p + "/metrics/job@base64/:job", Handler::Push},
+        {{"PUT", "POST"}, p + "/metrics/job@base64/:job/*labels", Handler::Push},
+        {{"DELETE"}, p + "/metrics/job/:job", Handler::Delete},
+        {{"DELETE"}, p + "/metrics/job/:job/*labels", Handler::Delete},
+        {{"DELETE"}, p + "/metrics/job@base64/:job", Handler::Delete},
+        {{"DELETE"}, p + "/metrics/job@base64/:job/*labels", Handler::Delete},
+        {{"PUT", "POST"}, p + "/-/quit", Handler::Quit},
+    };
+    for (const auto &[methods, pattern, handler] : table)
+        m_routes.append(Route{methods, segmentsOf(pattern), staticStem(pattern), handler});
+}
+
 RouteDecision route(QByteArrayView method, QByteArrayView encodedPath, QByteArrayView query,
                     const RouterConfig &config)
 {
+    return Router(config).route(method, encodedPath, query);
+}
+
+RouteDecision Router::route(QByteArrayView method, QByteArrayView encodedPath, QByteArrayView query) const
+{
+    const RouterConfig &config = m_config;
+    const QList<Route> &routes = m_routes;
     RouteDecision decision;
 
     // 1. Go's mux cleans the (escaped) path first and redirects, for every method but CONNECT.
@@ -172,11 +182,10 @@ RouteDecision route(QByteArrayView method, QByteArrayView encodedPath, QByteArra
     const QByteArray path = QByteArray::fromPercentEncoding(encodedPath.toByteArray());
     const bool head = method == "HEAD";
     const QByteArrayView effectiveMethod = head ? QByteArrayView("GET") : method;
-    const QList<Route> routes = routesFor(config);
 
     QByteArrayList allowed;
     for (const Route &candidate : routes) {
-        if (!match(candidate.pattern, path, false))
+        if (!match(candidate.segments, path, false))
             continue;
         allowed += candidate.methods;
         if (!candidate.methods.contains(effectiveMethod.toByteArray()))
@@ -196,7 +205,7 @@ RouteDecision route(QByteArrayView method, QByteArrayView encodedPath, QByteArra
             for (const Route &candidate : routes) {
                 if (!candidate.methods.contains(effectiveMethod.toByteArray()))
                     continue;
-                if (auto spelled = match(candidate.pattern, candidatePath, ignoreCase))
+                if (auto spelled = match(candidate.segments, candidatePath, ignoreCase))
                     return spelled;
             }
             return std::nullopt;
@@ -213,7 +222,7 @@ RouteDecision route(QByteArrayView method, QByteArrayView encodedPath, QByteArra
             return redirectTo(toggled);
         if (path.endsWith('/')) {
             for (const Route &candidate : routes) {
-                if (candidate.methods.contains(effectiveMethod.toByteArray()) && staticStem(candidate.pattern) == toggled)
+                if (candidate.methods.contains(effectiveMethod.toByteArray()) && !candidate.stem.isEmpty() && candidate.stem == toggled)
                     return redirectTo(toggled);
             }
         }

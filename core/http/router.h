@@ -1,7 +1,9 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayList>
 #include <QByteArrayView>
+#include <QList>
 
 namespace qpgw::http {
 
@@ -46,13 +48,44 @@ struct RouteDecision
     bool headOnly = false;
 };
 
-// `method` in upper case as on the request line; `encodedPath` is the request target's path,
-// still percent-encoded, without the query; `query` (without '?') is kept on redirects.
+// The route table of one configuration, prepared once (patterns split into segments), so that
+// deciding a request costs no allocation for the table.
+class Router
+{
+public:
+    explicit Router(const RouterConfig &config);
+
+    // `method` in upper case as on the request line; `encodedPath` is the request target's
+    // path, still percent-encoded, without the query; `query` (without '?') is kept on
+    // redirects.
+    RouteDecision route(QByteArrayView method, QByteArrayView encodedPath, QByteArrayView query) const;
+
+private:
+    // Segments are static text, ":name" (one non-empty segment) or "*name" (the rest of the
+    // path including its leading '/', at least "/"), as httprouter patterns.
+    struct Route
+    {
+        QByteArrayList methods;
+        QByteArrayList segments;
+        QByteArray stem; // the static part before the first parameter, without its last '/'
+        Handler handler;
+    };
+
+    RouterConfig m_config;
+    QList<Route> m_routes;
+};
+
+// One decision with a throwaway Router, for tests and one-off use.
 RouteDecision route(QByteArrayView method, QByteArrayView encodedPath, QByteArrayView query,
                     const RouterConfig &config);
 
-// Go's path cleaning as its HTTP mux applies it: "." and ".." resolved, repeated slashes
-// collapsed, a leading slash ensured, a trailing slash kept.
+// Go's path.Clean: no empty or "." segments, ".." removes the segment before it (or stays at
+// the front of a relative path, or vanishes at the root), no trailing '/' but on the root;
+// "" gives ".".
+QByteArray goPathClean(QByteArrayView path);
+
+// Go's path cleaning as its HTTP mux applies it: path.Clean with a leading slash ensured and
+// a trailing slash kept.
 QByteArray cleanPath(QByteArrayView path);
 
 } // namespace qpgw::http
