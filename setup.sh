@@ -13,13 +13,17 @@ cd "$(dirname "$0")"
 readonly BUILD_DIR=${QPGW_BUILD_DIR:-build}
 readonly FUZZ_BUILD_DIR=${QPGW_FUZZ_BUILD_DIR:-build-fuzz}
 # qt6-httpserver-dev's CMake package is only found with qt6-websockets-dev installed.
-readonly BUILD_PACKAGES=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libgl-dev)
+# libprotobuf + protoc: the io.prometheus.client schema; zlib and snappy: compressed bodies.
+readonly BUILD_PACKAGES=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libgl-dev
+    libprotobuf-dev protobuf-compiler zlib1g-dev libsnappy-dev)
 # The libFuzzer run needs clang and its runtime; the German locale proves locale independence.
 # The e2e tests need Python's prometheus_client (for /usr/bin/python3), Prometheus and the
 # reference Pushgateway; they run their own instances on free loopback ports and temp dirs,
 # and never use the system services these packages install.
+# The Go client (protobuf pushes, native histograms) is built in GOPATH mode from Debian's packages.
 readonly TEST_PACKAGES=(clang libclang-rt-14-dev locales
-    python3-prometheus-client prometheus prometheus-pushgateway)
+    python3-prometheus-client prometheus prometheus-pushgateway
+    golang-go golang-github-prometheus-client-golang-dev)
 
 log() { printf '==> %s\n' "$*" >&2; }
 
