@@ -114,17 +114,26 @@ void ConsistencyIndex::checkFamily(QStringList &errors, const QByteArray &groupI
             duplicate(*sorted[i]);
     }
 
-    // The same series in another group: one look-up per pushed series.
+    // The same series in another group: where this group held exactly these series before,
+    // its own entries are known and another owner would be their neighbour; otherwise one
+    // look-up per pushed series.
     m_work += family.metrics.size();
     if (indexed != m_families.cend()) {
         const auto &series = indexed->second.series;
-        for (const Metric &metric : family.metrics) {
-            for (auto it = series.lower_bound(SeriesKey{metric.labels, QByteArray()});
-                 it != series.cend() && it->first.labels == metric.labels; ++it) {
-                ++m_work;
-                if (it->first.groupId != groupId) {
-                    duplicate(metric);
-                    break;
+        if (const FamilyHandles *handles = before && sameSeries(*before, family) ? findHandles(groupId, family.name) : nullptr) {
+            for (qsizetype i = 0; i < family.metrics.size(); ++i) {
+                if (hasOtherOwner(series, handles->series[std::size_t(i)]))
+                    duplicate(family.metrics[i]);
+            }
+        } else {
+            for (const Metric &metric : family.metrics) {
+                for (auto it = series.lower_bound(SeriesKey{metric.labels, QByteArray()});
+                     it != series.cend() && it->first.labels == metric.labels; ++it) {
+                    ++m_work;
+                    if (it->first.groupId != groupId) {
+                        duplicate(metric);
+                        break;
+                    }
                 }
             }
         }
@@ -193,39 +202,94 @@ void ConsistencyIndex::update(const QByteArray &groupId, const QByteArray &name,
         afterOrEmpty && !afterOrEmpty->metrics.isEmpty() ? afterOrEmpty : nullptr;
     if (!before && !after)
         return;
-    const auto [entry, created] = m_families.try_emplace(name);
-    Q_UNUSED(created);
-    FamilyEntry &family = entry->second;
 
     // The common push repeats the same series with new values: then each index entry is
-    // updated in place, one look-up per series, instead of an erase and an insert.
+    // updated in place through the group's handles, without a look-up.
     if (before && after && sameSeries(*before, *after)) {
-        --family.groupsByType[int(before->type)];
-        ++family.groupsByType[int(after->type)];
-        family.groups[groupId] = GroupEntry{after->type, after->help};
-        for (const Metric &metric : after->metrics) {
-            ++m_work;
-            const auto series = family.series.find(SeriesKey{metric.labels, groupId});
-            if (series == family.series.end())
-                continue; // a repeated series of the same group, indexed once
-            series->second.type = after->type;
-            series->second.family = after;
-            series->second.metric = &metric;
-            series->second.text.clear();
-            writeMetricSamples(series->second.text, name, after->type, metric, NameEscaping::Underscores);
+        if (const FamilyHandles *handles = findHandles(groupId, name)) {
+            --handles->family->second.groupsByType[int(before->type)];
+            ++handles->family->second.groupsByType[int(after->type)];
+            handles->group->second = GroupEntry{after->type, after->help};
+            updateSeriesInPlace(*handles, name, after);
+            handles->family->second.blockValid = false;
+            m_renderedValid = false;
+            invalidateSuffixed(name);
+            return;
         }
-    } else {
-        if (before)
-            removeSeries(family, groupId, name, *before);
-        if (after)
-            addSeries(family, groupId, name, after);
     }
+
+    const auto entry = m_families.try_emplace(name).first;
+    FamilyEntry &family = entry->second;
+    if (before)
+        removeSeries(family, groupId, name, *before);
+    if (after)
+        addSeries(entry, groupId, name, after);
 
     family.blockValid = false;
     m_renderedValid = false;
     invalidateSuffixed(name);
     if (family.groups.empty())
         m_families.erase(entry);
+}
+
+void ConsistencyIndex::updateSeriesInPlace(const FamilyHandles &handles, const QByteArray &name,
+                                           const std::shared_ptr<const MetricFamily> &after)
+{
+    // A series repeated within the group (possible with the check off) has one entry, listed
+    // once per repetition: the last repetition wins, as when it was added.
+    for (qsizetype i = 0; i < after->metrics.size(); ++i) {
+        ++m_work;
+        const Metric &metric = after->metrics[i];
+        Series &series = handles.series[std::size_t(i)]->second;
+        series.type = after->type;
+        series.family = after;
+        series.metric = &metric;
+        series.text.clear();
+        writeMetricSamples(series.text, name, after->type, metric, NameEscaping::Underscores);
+    }
+}
+
+const ConsistencyIndex::FamilyHandles *ConsistencyIndex::findHandles(const QByteArray &groupId,
+                                                                     const QByteArray &name) const
+{
+    const auto group = m_handles.constFind(groupId);
+    if (group == m_handles.cend())
+        return nullptr;
+    const auto it = std::lower_bound(group->cbegin(), group->cend(), name,
+                                     [](const FamilyHandles &handles, const QByteArray &n) { return handles.name < n; });
+    return it != group->cend() && it->name == name ? &*it : nullptr;
+}
+
+void ConsistencyIndex::setHandles(const QByteArray &groupId, FamilyHandles handles)
+{
+    GroupHandles &group = m_handles[groupId];
+    const auto it = std::lower_bound(group.begin(), group.end(), handles.name,
+                                     [](const FamilyHandles &h, const QByteArray &n) { return h.name < n; });
+    if (it != group.end() && it->name == handles.name)
+        *it = std::move(handles);
+    else
+        group.insert(it, std::move(handles));
+}
+
+void ConsistencyIndex::dropHandles(const QByteArray &groupId, const QByteArray &name)
+{
+    const auto group = m_handles.find(groupId);
+    if (group == m_handles.end())
+        return;
+    const auto it = std::lower_bound(group->begin(), group->end(), name,
+                                     [](const FamilyHandles &h, const QByteArray &n) { return h.name < n; });
+    if (it != group->end() && it->name == name)
+        group->erase(it);
+    if (group->empty())
+        m_handles.erase(group);
+}
+
+bool ConsistencyIndex::hasOtherOwner(const SeriesMap &series, SeriesMap::const_iterator entry)
+{
+    if (entry != series.cbegin() && std::prev(entry)->first.labels == entry->first.labels)
+        return true;
+    const auto next = std::next(entry);
+    return next != series.cend() && next->first.labels == entry->first.labels;
 }
 
 bool ConsistencyIndex::sameSeries(const MetricFamily &before, const MetricFamily &after)
@@ -244,6 +308,7 @@ void ConsistencyIndex::removeSeries(FamilyEntry &family, const QByteArray &group
 {
     --family.groupsByType[int(before.type)];
     family.groups.erase(groupId);
+    dropHandles(groupId, name);
     for (const Metric &metric : before.metrics) {
         ++m_work;
         const auto series = family.series.find(SeriesKey{metric.labels, groupId});
@@ -257,27 +322,36 @@ void ConsistencyIndex::removeSeries(FamilyEntry &family, const QByteArray &group
     }
 }
 
-void ConsistencyIndex::addSeries(FamilyEntry &family, const QByteArray &groupId, const QByteArray &name,
+void ConsistencyIndex::addSeries(FamilyMap::iterator entry, const QByteArray &groupId, const QByteArray &name,
                                  const std::shared_ptr<const MetricFamily> &after)
 {
+    FamilyEntry &family = entry->second;
     ++family.groupsByType[int(after->type)];
-    family.groups[groupId] = GroupEntry{after->type, after->help};
+    FamilyHandles handles{name, entry, family.groups.insert_or_assign(groupId, GroupEntry{after->type, after->help}).first, {}};
+    handles.series.reserve(std::size_t(after->metrics.size()));
     for (const Metric &metric : after->metrics) {
         ++m_work;
         Series series{after->type, after, &metric, QByteArray()};
         writeMetricSamples(series.text, name, after->type, metric, NameEscaping::Underscores);
-        const bool inserted = family.series.try_emplace(SeriesKey{metric.labels, groupId}, std::move(series)).second;
-        if (inserted && usesUtf8Names(name, metric)) {
+        const auto [it, inserted] = family.series.try_emplace(SeriesKey{metric.labels, groupId}, std::move(series));
+        if (!inserted) {
+            // A series repeated within the group (the check is off): the last one wins.
+            it->second = Series{after->type, after, &metric, QByteArray()};
+            writeMetricSamples(it->second.text, name, after->type, metric, NameEscaping::Underscores);
+        } else if (usesUtf8Names(name, metric)) {
             ++family.seriesWithUtf8Names;
             ++m_seriesWithUtf8Names;
         }
+        handles.series.push_back(it);
     }
+    setHandles(groupId, std::move(handles));
 }
 
 void ConsistencyIndex::clear()
 {
     m_work += m_families.size();
     m_families.clear();
+    m_handles.clear();
     m_seriesWithUtf8Names = 0;
     m_rendered = {};
     m_renderedValid = false;

@@ -72,15 +72,32 @@ private:
         MetricType type;
         std::optional<QByteArray> help;
     };
+    using SeriesMap = std::map<SeriesKey, Series, SeriesKeyLess>;
+    using GroupMap = std::map<QByteArray, GroupEntry>; // by grouping key id
     struct FamilyEntry
     {
         std::array<int, MetricTypeCount> groupsByType{};
-        std::map<QByteArray, GroupEntry> groups; // by grouping key id
-        std::map<SeriesKey, Series, SeriesKeyLess> series;
+        GroupMap groups;
+        SeriesMap series;
         int seriesWithUtf8Names = 0;
         QByteArray block; // cached exposition of this family
         bool blockValid = false;
     };
+    using FamilyMap = std::map<QByteArray, FamilyEntry>; // by name: the exposition's family order
+
+    // Where one group's family sits in the ordered maps above (their iterators stay valid until
+    // the entry is erased). The ordered maps cost a chain of cache misses per look-up once they
+    // hold millions of series; with these, a push that repeats a family's series (the common
+    // case: a batch job reporting new values) checks and updates it without a single look-up,
+    // so its cost does not grow with the number of stored groups.
+    struct FamilyHandles
+    {
+        QByteArray name;
+        FamilyMap::iterator family;
+        GroupMap::iterator group;
+        std::vector<SeriesMap::iterator> series; // one per metric, in the family's order
+    };
+    using GroupHandles = std::vector<FamilyHandles>; // one group's families, sorted by name
 
     // The type the exposition shows for a name: the gateway's own, else that of the lowest
     // grouping key holding it. Unset when nobody has the name.
@@ -97,8 +114,10 @@ private:
     // index then updates its entries in place.
     static bool sameSeries(const MetricFamily &before, const MetricFamily &after);
     void removeSeries(FamilyEntry &family, const QByteArray &groupId, const QByteArray &name, const MetricFamily &before);
-    void addSeries(FamilyEntry &family, const QByteArray &groupId, const QByteArray &name,
+    void addSeries(FamilyMap::iterator family, const QByteArray &groupId, const QByteArray &name,
                    const std::shared_ptr<const MetricFamily> &after);
+    void updateSeriesInPlace(const FamilyHandles &handles, const QByteArray &name,
+                             const std::shared_ptr<const MetricFamily> &after);
     // Families whose block depends on `name` through suffix collisions (x_count, x_sum, x_bucket).
     void invalidateSuffixed(const QByteArray &name);
     bool collidesWithSuffixBase(const QByteArray &name) const;
@@ -112,8 +131,16 @@ private:
     };
     const Rendered &renderStored(NameEscaping escaping);
 
+    const FamilyHandles *findHandles(const QByteArray &groupId, const QByteArray &name) const;
+    void setHandles(const QByteArray &groupId, FamilyHandles handles);
+    void dropHandles(const QByteArray &groupId, const QByteArray &name);
+    // Whether a series entry shares its labels with another group's entry: such entries are
+    // neighbours, since the map orders by labels first.
+    static bool hasOtherOwner(const SeriesMap &series, SeriesMap::const_iterator entry);
+
     QHash<QByteArray, OwnFamily> m_own;
-    std::map<QByteArray, FamilyEntry> m_families; // by name: the exposition's family order
+    FamilyMap m_families;
+    QHash<QByteArray, GroupHandles> m_handles; // by grouping key id
     int m_seriesWithUtf8Names = 0;
     Rendered m_rendered;         // cached: underscore escaping (or any, without UTF-8 names)
     Rendered m_renderedUncached; // the last rendering that needed another escaping
