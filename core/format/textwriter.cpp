@@ -90,8 +90,8 @@ void appendSampleValue(QByteArray &out, double value)
         appendGoFloat(out, value);
 }
 
-// '\' and newline always; '"' only inside quotes (label values, quoted names). HELP text
-// keeps its '"' as it is, as the reference does.
+} // namespace
+
 void appendEscaped(QByteArray &out, QByteArrayView text, bool escapeQuotes)
 {
     const char *run = text.data();
@@ -115,47 +115,31 @@ void appendEscaped(QByteArray &out, QByteArrayView text, bool escapeQuotes)
     out.append(run, end - run);
 }
 
-// A metric or label name as it goes on the wire: escaped by the negotiated scheme when it is
-// not legacy-valid, and quoted when it still is not (always the case with allow-utf-8).
-// Legacy-valid names, nearly all of them, are neither copied nor escaped. The reference tests
-// label names with the metric-name rule too, so a label name containing ':' stays unquoted.
-class WireName
+WireName::WireName(QByteArrayView name, NameEscaping escaping) : m_name(name)
 {
-public:
-    WireName(QByteArrayView name, NameEscaping escaping) : m_name(name)
-    {
-        if (isLegacyMetricName(name))
-            return;
-        if (escaping != NameEscaping::AllowUtf8) {
-            m_escaped = escapeName(name, escaping);
-            m_name = m_escaped;
-        }
-        m_quoted = !isLegacyMetricName(m_name);
+    if (isLegacyMetricName(name))
+        return;
+    if (escaping != NameEscaping::AllowUtf8) {
+        m_escaped = escapeName(name, escaping);
+        m_name = m_escaped;
     }
-    WireName(const WireName &) = delete;
-    WireName &operator=(const WireName &) = delete;
+    m_quoted = !isLegacyMetricName(m_name);
+}
 
-    bool quoted() const { return m_quoted; }
-
-    // The name followed by `suffix` (a legacy-valid "_sum", "_bucket", ... or nothing).
-    void append(QByteArray &out, QByteArrayView suffix = {}) const
-    {
-        if (!m_quoted) {
-            out.append(m_name);
-            out.append(suffix);
-            return;
-        }
-        out.append('"');
-        appendEscaped(out, m_name, true);
+void WireName::append(QByteArray &out, QByteArrayView suffix) const
+{
+    if (!m_quoted) {
+        out.append(m_name);
         out.append(suffix);
-        out.append('"');
+        return;
     }
+    out.append('"');
+    appendEscaped(out, m_name, true);
+    out.append(suffix);
+    out.append('"');
+}
 
-private:
-    QByteArrayView m_name;
-    QByteArray m_escaped; // owns the escaped form when there is one
-    bool m_quoted = false;
-};
+namespace {
 
 // The label a summary or histogram line adds after the metric's own labels.
 struct ExtraLabel

@@ -18,6 +18,33 @@ namespace qpgw {
 void appendGoFloat(QByteArray &out, double value);
 QByteArray formatGoFloat(double value);
 
+// '\' and newline always; '"' only when `escapeQuotes` (label values, quoted names). HELP text
+// keeps its '"' in 0.0.4, as the reference does; OpenMetrics escapes it there too.
+void appendEscaped(QByteArray &out, QByteArrayView text, bool escapeQuotes);
+
+// A metric or label name as it goes on the wire: escaped by the negotiated scheme when it is
+// not legacy-valid, and quoted when it still is not (always the case with allow-utf-8).
+// Legacy-valid names, nearly all of them, are neither copied nor escaped. The reference tests
+// label names with the metric-name rule too, so a label name containing ':' stays unquoted.
+// Refers to `name` without copying it: the name must outlive the WireName.
+class WireName
+{
+public:
+    WireName(QByteArrayView name, NameEscaping escaping);
+    WireName(const WireName &) = delete;
+    WireName &operator=(const WireName &) = delete;
+
+    bool quoted() const { return m_quoted; }
+
+    // The name followed by `suffix` (a legacy-valid "_sum", "_bucket", ... or nothing).
+    void append(QByteArray &out, QByteArrayView suffix = {}) const;
+
+private:
+    QByteArrayView m_name;
+    QByteArray m_escaped; // owns the escaped form when there is one
+    bool m_quoted = false;
+};
+
 // Text format 0.0.4 writers. The small pieces exist so that the store can cache one series'
 // lines and assemble a family from many groups without re-rendering.
 //

@@ -32,8 +32,8 @@ bool hasBadPercentEscape(QStringView text)
 }
 
 // In the order the reference's --help lists them (exporter-toolkit's, then main.go's, then
-// promslog's); --push.max-body-size is ours.
-constexpr std::array<FlagSpec, 15> flags{{
+// promslog's); --web.enable-openmetrics and --push.max-body-size are ours.
+constexpr std::array<FlagSpec, 16> flags{{
     {u"web.systemd-socket", FlagSpec::Kind::Bool,
      u"Use systemd socket activation listeners instead of port listeners (Linux only).", false,
      [](GatewayConfig &c, const QString &v) -> SetResult { c.systemdSocket = v == u"true"; return {}; },
@@ -77,6 +77,11 @@ constexpr std::array<FlagSpec, 15> flags{{
     {u"web.enable-admin-api", FlagSpec::Kind::Bool, u"Enable API endpoints for admin control actions.", false,
      [](GatewayConfig &c, const QString &v) -> SetResult { c.enableAdminApi = v == u"true"; return {}; },
      [](const GatewayConfig &c) { return boolText(c.enableAdminApi); }, nullptr},
+    {u"web.enable-openmetrics", FlagSpec::Kind::Bool,
+     u"Offer the OpenMetrics exposition (with exemplars) to scrapers that ask for it. Renames "
+     u"counters without a _total suffix.", false,
+     [](GatewayConfig &c, const QString &v) -> SetResult { c.enableOpenMetrics = v == u"true"; return {}; },
+     [](const GatewayConfig &c) { return boolText(c.enableOpenMetrics); }, nullptr},
     {u"persistence.file", FlagSpec::Kind::Value,
      u"File to persist metrics. If empty, metrics are only kept in memory.", true,
      [](GatewayConfig &c, const QString &v) -> SetResult { c.persistenceFile = v; return {}; },

@@ -85,6 +85,8 @@ Gateway::Gateway(GatewayConfig config, QObject *parent)
     apiOptions.router.telemetryRoute = m_config.telemetryRoute().toUtf8();
     apiOptions.enableLifecycle = m_config.enableLifecycle;
     apiOptions.names = m_config.enableUtf8Names ? NameValidation::Utf8 : NameValidation::Legacy;
+    apiOptions.maxBodyBytes = m_config.maxBodyBytes;
+    apiOptions.openMetrics = m_config.enableOpenMetrics;
     m_api = std::make_unique<http::GatewayApi>(*m_store, *m_selfMetrics, m_logger, apiOptions);
     const BuildInfo build = BuildInfo::thisBuild();
     m_api->setOwnFamilies([this, build] { return m_selfMetrics->families(build, http::readProcessMetrics()); });

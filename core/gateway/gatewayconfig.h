@@ -25,6 +25,10 @@ struct GatewayConfig
     QString routePrefixFlag;                              // --web.route-prefix, as given
     bool enableLifecycle = false;                         // --web.enable-lifecycle
     bool enableAdminApi = false;                          // --web.enable-admin-api
+    // --web.enable-openmetrics, ours: offer OpenMetrics to scrapes that ask for it, so that
+    // pushed exemplars reach Prometheus. Off by default, as in the reference, because it
+    // renames counters to `_total` series.
+    bool enableOpenMetrics = false;
     QString persistenceFile;                              // --persistence.file; empty: memory only
     std::chrono::milliseconds persistenceInterval{std::chrono::minutes(5)}; // --persistence.interval
     bool disableConsistencyCheck = false;                 // --push.disable-consistency-check

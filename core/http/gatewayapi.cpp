@@ -1,6 +1,12 @@
 #include "gatewayapi.h"
 
+#include "format/compression.h"
+#include "format/decompression.h"
 #include "format/groupingpath.h"
+#include "format/openmetricsparser.h"
+#include "format/openmetricswriter.h"
+#include "format/protobufreader.h"
+#include "format/protobufwriter.h"
 #include "format/textparser.h"
 #include "gateway/logger.h"
 #include "http/errorstatus.h"
@@ -27,6 +33,14 @@ bool isDelimitedProtobuf(QByteArrayView contentType)
         metricFamily = metricFamily || parameter == "proto=io.prometheus.client.MetricFamily";
     }
     return delimited && metricFamily;
+}
+
+// OpenMetrics text pushes are our extension (upstream issue #400): the reference parses
+// them as text 0.0.4. Selected by the media type alone, case-insensitively.
+bool isOpenMetrics(QByteArrayView contentType)
+{
+    const QByteArray mediaType = contentType.toByteArray().split(';').constFirst().trimmed();
+    return mediaType.compare("application/openmetrics-text", Qt::CaseInsensitive) == 0;
 }
 
 HttpResponse redirect(int status, const QByteArray &location, const QByteArray &method)
@@ -130,19 +144,10 @@ HttpResponse GatewayApi::push(const HttpRequest &request, const RouteDecision &d
                                                       {u"err", key.error().message}});
             return errorResponse(key.error());
         }
-        const QByteArray encoding = request.header("content-encoding").trimmed().toLower();
-        if (encoding == "gzip" || encoding == "snappy") {
-            return errorResponse(Error{Error::Kind::UnsupportedMediaType,
-                                       u"Content-Encoding %1 is not supported yet: send the body uncompressed"_s.arg(QString::fromLatin1(encoding))});
-        }
-        if (isDelimitedProtobuf(request.header("content-type"))) {
-            return errorResponse(Error{Error::Kind::UnsupportedMediaType,
-                                       u"protobuf pushes are not supported yet: push the text format 0.0.4"_s});
-        }
-        Expected<QList<MetricFamily>> families = parseTextFormat(request.body, m_options.names);
+        Expected<QList<MetricFamily>> families = parsePushBody(request);
         if (!families) {
-            m_logger.debug(u"failed to parse text"_s, {{u"source", request.remoteAddress.toString()},
-                                                       {u"err", families.error().message}});
+            m_logger.debug(u"failed to parse push body"_s, {{u"source", request.remoteAddress.toString()},
+                                                            {u"err", families.error().message}});
             return errorResponse(families.error());
         }
         const PushMode mode = request.method == "PUT" ? PushMode::ReplaceAll : PushMode::ReplaceSameNames;
@@ -166,6 +171,21 @@ HttpResponse GatewayApi::push(const HttpRequest &request, const RouteDecision &d
     return response;
 }
 
+Expected<QList<MetricFamily>> GatewayApi::parsePushBody(const HttpRequest &request) const
+{
+    // The decompressed size counts against the body limit: a small bomb is still too large.
+    const Expected<QByteArray> body = decodeContentEncoding(request.header("content-encoding"), request.body,
+                                                           m_options.maxBodyBytes);
+    if (!body)
+        return body.error();
+    const QByteArray contentType = request.header("content-type");
+    if (isDelimitedProtobuf(contentType))
+        return parseDelimitedProtobuf(*body, m_options.names);
+    if (isOpenMetrics(contentType))
+        return parseOpenMetrics(*body, m_options.names);
+    return parseTextFormat(*body, m_options.names);
+}
+
 HttpResponse GatewayApi::remove(const HttpRequest &request, const RouteDecision &decision)
 {
     const Expected<GroupingKey> key = parseGroupingPath(decision.groupingPath, m_options.names);
@@ -180,11 +200,32 @@ HttpResponse GatewayApi::remove(const HttpRequest &request, const RouteDecision 
 
 HttpResponse GatewayApi::scrape(const HttpRequest &request)
 {
-    const ExpositionFormat format = negotiateExposition(request.header("accept"));
+    const ExpositionFormat format = negotiateExposition(request.header("accept"), m_options.openMetrics);
     const QList<MetricFamily> own = m_ownFamilies ? m_ownFamilies() : QList<MetricFamily>();
     HttpResponse response;
     response.headers = {{"Content-Type", format.contentType()}};
-    response.body = m_store.exposition(own, format.escaping);
+    switch (format.kind) {
+    case ExpositionFormat::Kind::Text004:
+        // From the text cached per series: the common scrape costs little more than a copy.
+        response.body = m_store.exposition(own, format.escaping);
+        break;
+    case ExpositionFormat::Kind::ProtobufDelimited:
+        response.body = writeDelimitedProtobuf(m_store.gatheredFamilies(own), format.escaping);
+        break;
+    case ExpositionFormat::Kind::ProtobufText:
+        response.body = writeProtobufText(m_store.gatheredFamilies(own), format.escaping);
+        break;
+    case ExpositionFormat::Kind::ProtobufCompactText:
+        response.body = writeProtobufCompactText(m_store.gatheredFamilies(own), format.escaping);
+        break;
+    case ExpositionFormat::Kind::OpenMetrics:
+        response.body = writeOpenMetrics(m_store.gatheredFamilies(own), format.escaping);
+        break;
+    }
+    if (acceptsGzip(request.header("accept-encoding"))) {
+        response.body = gzipCompress(response.body);
+        response.headers.append(std::pair<QByteArray, QByteArray>("Content-Encoding", "gzip"));
+    }
     return response;
 }
 

@@ -2,6 +2,7 @@
 
 #include "http/httpmessage.h"
 #include "http/router.h"
+#include "model/error.h"
 #include "model/metric.h"
 #include "model/names.h"
 
@@ -30,6 +31,10 @@ public:
         RouterConfig router;
         bool enableLifecycle = false;
         NameValidation names = NameValidation::Legacy;
+        // Largest body after decompression (--push.max-body-size); 0: unlimited.
+        qint64 maxBodyBytes = 0;
+        // Offer OpenMetrics to scrapes that ask for it (--web.enable-openmetrics, ours).
+        bool openMetrics = false;
     };
 
     GatewayApi(MetricStore &store, SelfMetrics &selfMetrics, Logger &logger, Options options);
@@ -45,6 +50,8 @@ private:
     HttpResponse dispatch(const HttpRequest &request, const RouteDecision &decision);
     HttpResponse push(const HttpRequest &request, const RouteDecision &decision);
     HttpResponse remove(const HttpRequest &request, const RouteDecision &decision);
+    // The push body as families: decompressed by Content-Encoding, then parsed by Content-Type.
+    Expected<QList<MetricFamily>> parsePushBody(const HttpRequest &request) const;
     HttpResponse scrape(const HttpRequest &request);
     HttpResponse quit();
 

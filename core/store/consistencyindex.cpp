@@ -387,29 +387,30 @@ bool ConsistencyIndex::collidesWithSuffixBase(const QByteArray &name) const
     return false;
 }
 
-void ConsistencyIndex::renderFamily(QByteArray &out, const QByteArray &name, const FamilyEntry &family,
-                                    NameEscaping escaping, bool cachedText, const MetricFamily *own) const
+ConsistencyIndex::VisibleFamily ConsistencyIndex::visibleFamily(const QByteArray &name, const FamilyEntry &family,
+                                                                const MetricFamily *own) const
 {
+    VisibleFamily visible;
     // With the consistency check on, nothing below is ever left out; with it off, inconsistent
     // series are left out so that the rest of the scrape still works.
     if (!own && collidesWithSuffixBase(name))
-        return;
-    const MetricType type = own ? own->type : *shownType(name);
-    std::optional<QByteArray> help;
+        return visible;
+    visible.type = own ? own->type : *shownType(name);
     if (own) {
-        help = own->help;
+        visible.help = own->help;
     } else if (const auto reserved = m_own.constFind(name); reserved != m_own.cend()) {
-        help = reserved->help;
+        visible.help = reserved->help;
     } else {
         for (const auto &[groupId, entry] : family.groups) {
             if (entry.help) {
-                help = entry.help;
+                visible.help = entry.help;
                 break;
             }
         }
     }
 
-    // The gateway's own series, sorted, are merged into the stored ones (already in order).
+    // The gateway's own series, sorted, are merged into the stored ones (already in order);
+    // of series with equal labels only the first is shown.
     QList<const Metric *> ownSeries;
     if (own) {
         for (const Metric &metric : own->metrics)
@@ -418,37 +419,70 @@ void ConsistencyIndex::renderFamily(QByteArray &out, const QByteArray &name, con
                   [](const Metric *a, const Metric *b) { return seriesLess(a->labels, b->labels); });
     }
     auto nextOwn = ownSeries.cbegin();
-
-    bool headerWritten = false;
-    const Labels *previous = nullptr;
-    auto emitSeries = [&](const Labels &labels, auto &&write) {
-        if (previous && *previous == labels)
-            return;
-        if (!headerWritten) {
-            writeFamilyHeader(out, name, help, type, escaping);
-            headerWritten = true;
-        }
-        write();
-        previous = &labels;
+    visible.series.reserve(family.series.size() + std::size_t(ownSeries.size()));
+    auto addSeries = [&](const Metric *metric, const QByteArray *text) {
+        if (visible.series.empty() || visible.series.back().metric->labels != metric->labels)
+            visible.series.push_back(VisibleSeries{metric, text});
     };
     auto emitOwnUpTo = [&](const Labels *limit) {
-        for (; nextOwn != ownSeries.cend() && (!limit || !seriesLess(*limit, (*nextOwn)->labels)); ++nextOwn) {
-            const Metric *metric = *nextOwn;
-            emitSeries(metric->labels, [&] { writeMetricSamples(out, name, type, *metric, escaping); });
-        }
+        for (; nextOwn != ownSeries.cend() && (!limit || !seriesLess(*limit, (*nextOwn)->labels)); ++nextOwn)
+            addSeries(*nextOwn, nullptr);
     };
     for (const auto &[key, series] : family.series) {
-        if (series.type != type)
+        if (series.type != visible.type)
             continue;
         emitOwnUpTo(&key.labels);
-        emitSeries(key.labels, [&] {
-            if (cachedText)
-                out += series.text;
-            else
-                writeMetricSamples(out, name, type, *series.metric, escaping);
-        });
+        addSeries(series.metric, &series.text);
     }
     emitOwnUpTo(nullptr);
+    return visible;
+}
+
+void ConsistencyIndex::renderFamily(QByteArray &out, const QByteArray &name, const FamilyEntry &family,
+                                    NameEscaping escaping, bool cachedText, const MetricFamily *own) const
+{
+    const VisibleFamily visible = visibleFamily(name, family, own);
+    if (visible.series.empty())
+        return;
+    writeFamilyHeader(out, name, visible.help, visible.type, escaping);
+    for (const VisibleSeries &series : visible.series) {
+        if (cachedText && series.text)
+            out += *series.text;
+        else
+            writeMetricSamples(out, name, visible.type, *series.metric, escaping);
+    }
+}
+
+QList<MetricFamily> ConsistencyIndex::gather(const QList<MetricFamily> &own) const
+{
+    QMap<QByteArray, const MetricFamily *> ownByName;
+    for (const MetricFamily &family : own)
+        ownByName.insert(family.name, &family);
+    const FamilyEntry none;
+
+    QList<MetricFamily> result;
+    result.reserve(qsizetype(m_families.size()) + own.size());
+    auto append = [&](const QByteArray &name, const FamilyEntry &family, const MetricFamily *ownFamily) {
+        const VisibleFamily visible = visibleFamily(name, family, ownFamily);
+        if (visible.series.empty())
+            return;
+        MetricFamily &gathered = result.emplace_back(MetricFamily{name, visible.help, visible.type, {}});
+        gathered.metrics.reserve(qsizetype(visible.series.size()));
+        for (const VisibleSeries &series : visible.series)
+            gathered.metrics.append(*series.metric);
+    };
+    auto nextOwn = ownByName.cbegin();
+    for (const auto &[name, family] : m_families) {
+        for (; nextOwn != ownByName.cend() && nextOwn.key() < name; ++nextOwn)
+            append(nextOwn.key(), none, nextOwn.value());
+        const bool both = nextOwn != ownByName.cend() && nextOwn.key() == name;
+        append(name, family, both ? nextOwn.value() : nullptr);
+        if (both)
+            ++nextOwn;
+    }
+    for (; nextOwn != ownByName.cend(); ++nextOwn)
+        append(nextOwn.key(), none, nextOwn.value());
+    return result;
 }
 
 const ConsistencyIndex::Rendered &ConsistencyIndex::renderStored(NameEscaping escaping)

@@ -48,6 +48,10 @@ public:
     // HELP, its series merged in exposition order.
     QByteArray render(NameEscaping escaping, const QList<MetricFamily> &own = {});
 
+    // The same content as render(), as families (by name, series in exposition order): what
+    // the protobuf and OpenMetrics writers get.
+    QList<MetricFamily> gather(const QList<MetricFamily> &own = {}) const;
+
     quint64 workDone() const { return m_work; }
 
 private:
@@ -121,6 +125,21 @@ private:
     // Families whose block depends on `name` through suffix collisions (x_count, x_sum, x_bucket).
     void invalidateSuffixed(const QByteArray &name);
     bool collidesWithSuffixBase(const QByteArray &name) const;
+    // What a scrape shows of one name: its type and HELP, and its series in exposition order
+    // (the gateway's own merged in; inconsistent ones left out). `text` is the series' cached
+    // lines, null for the gateway's own series.
+    struct VisibleSeries
+    {
+        const Metric *metric;
+        const QByteArray *text;
+    };
+    struct VisibleFamily
+    {
+        MetricType type = MetricType::Untyped;
+        std::optional<QByteArray> help;
+        std::vector<VisibleSeries> series;
+    };
+    VisibleFamily visibleFamily(const QByteArray &name, const FamilyEntry &family, const MetricFamily *own) const;
     void renderFamily(QByteArray &out, const QByteArray &name, const FamilyEntry &family,
                       NameEscaping escaping, bool cachedText, const MetricFamily *own = nullptr) const;
     // The stored families alone, with where each family's block starts.

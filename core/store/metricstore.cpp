@@ -209,6 +209,11 @@ QByteArray MetricStore::exposition(const QList<MetricFamily> &ownFamilies, NameE
     return m_index->render(escaping, ownFamilies);
 }
 
+QList<MetricFamily> MetricStore::gatheredFamilies(const QList<MetricFamily> &ownFamilies) const
+{
+    return m_index->gather(ownFamilies);
+}
+
 quint64 MetricStore::workDone() const
 {
     return m_index->workDone();

@@ -127,6 +127,9 @@ public:
     // The same with the gateway's own families merged in by name (what a scrape serves): a
     // name in both shows once, with the gateway's type and HELP and all series in order.
     QByteArray exposition(const QList<MetricFamily> &ownFamilies, NameEscaping escaping = NameEscaping::Underscores);
+    // The same content as families, for the protobuf and OpenMetrics writers: families by
+    // name, series in exposition order, native histograms and exemplars as pushed.
+    QList<MetricFamily> gatheredFamilies(const QList<MetricFamily> &ownFamilies = {}) const;
 
     // Units of work done so far by pushes, removes and wipes: one per group, family and series
     // looked at or changed. Not a clock: it lets tests prove that a push costs the same in a

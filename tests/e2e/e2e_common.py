@@ -7,6 +7,7 @@ polls against a deadline and fails with a message that says what it was waiting 
 
 import ctypes
 import http.client
+import json
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from contextlib import contextmanager
 
 # ctest's SKIP_RETURN_CODE for these tests (see CMakeLists.txt).
@@ -375,3 +377,138 @@ def scrape(base, timeout=10):
     expect(response.status == 200,
            f"GET {base}/metrics answered {response.status}: {response.text[:500]!r}")
     return parse_exposition(response.text)
+
+
+# --- The Go client (tests/e2e/go/pusher) --------------------------------------------------
+
+GO = "/usr/bin/go"
+# Debian's Go library packages (client_golang and its dependencies) install their sources here.
+GO_LIBRARIES = "/usr/share/gocode"
+GO_PUSHER_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "go", "pusher")
+# What the Go client sends, and what a gateway answers a protobuf scrape with (1.11.3, and we,
+# append "; escaping=underscores").
+PROTOBUF_DELIMITED = ("application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; "
+                      "encoding=delimited")
+
+
+def build_go_pusher(workdir, timeout=240):
+    """Builds tests/e2e/go/pusher into `workdir` and returns the binary's path.
+
+    GOPATH mode against Debian's packages: no module download, no network. The build cache
+    and HOME are in `workdir`, so it works without a writable HOME and leaves nothing behind.
+    """
+    require_executable(GO, "golang-go")
+    if not os.path.isdir(os.path.join(GO_LIBRARIES, "src/github.com/prometheus/client_golang/prometheus/push")):
+        missing_tool(f"the Go package github.com/prometheus/client_golang (in {GO_LIBRARIES})",
+                     "golang-github-prometheus-client-golang-dev")
+    home = os.path.join(workdir, "go-home")
+    os.makedirs(home, exist_ok=True)
+    binary = os.path.join(workdir, "pusher")
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": home,
+        "TMPDIR": home,
+        "GOCACHE": os.path.join(home, "cache"),
+        "GO111MODULE": "off",
+        "GOPATH": GO_LIBRARIES,
+        "GOFLAGS": "",
+        "GOPROXY": "off",
+        "CGO_ENABLED": "0",
+    }
+    argv = [GO, "build", "-o", binary, "."]
+    log(f"building the Go pusher: (cd {GO_PUSHER_SOURCE} && GO111MODULE=off GOPATH={GO_LIBRARIES} "
+        f"{' '.join(argv)})")
+    started_at = time.monotonic()
+    # A session of its own, so that on a timeout the compiler processes go down with `go`.
+    process = subprocess.Popen(argv, cwd=GO_PUSHER_SOURCE, env=env, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               start_new_session=True, preexec_fn=_die_with_parent)
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise TestFailure(f"building the Go pusher took longer than {timeout} s")
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    text = output.decode("utf-8", "replace")
+    expect(process.returncode == 0,
+           f"building the Go pusher failed (status {process.returncode}):\n{text}")
+    log(f"built the Go pusher in {time.monotonic() - started_at:.1f} s")
+    return binary
+
+
+def run_go_pusher(binary, *args, timeout=60):
+    """Runs the Go pusher and returns (exit status, its JSON output)."""
+    try:
+        result = subprocess.run([binary, *args], stdin=subprocess.DEVNULL, capture_output=True,
+                                timeout=timeout, preexec_fn=_die_with_parent, check=False)
+    except subprocess.TimeoutExpired:
+        raise TestFailure(f"pusher {' '.join(args)} did not finish within {timeout} s")
+    stdout = result.stdout.decode("utf-8", "replace")
+    stderr = result.stderr.decode("utf-8", "replace")
+    try:
+        return result.returncode, json.loads(stdout)
+    except ValueError:
+        raise TestFailure(f"pusher {' '.join(args)} exited with status {result.returncode} "
+                          f"without JSON output; stdout: {stdout[:2000]!r}; stderr: {stderr[:2000]!r}")
+
+
+# --- Prometheus ---------------------------------------------------------------------------
+
+PROMETHEUS = "/usr/bin/prometheus"
+
+
+@contextmanager
+def prometheus(workdir, config, extra_args=(), timeout=60, attempts=3):
+    """Starts Prometheus with `config` (JSON is YAML) on a free loopback port, storage in
+    `workdir`; yields its base URL. Retries when another process took the port between
+    choosing it and Prometheus binding it."""
+    require_executable(PROMETHEUS, "prometheus")
+    config_path = os.path.join(workdir, "prometheus.yml")
+    with open(config_path, "w", encoding="utf-8") as f:
+        f.write(config)
+    for attempt in range(1, attempts + 1):
+        port = free_port()
+        process = Process(f"prometheus-{attempt}", [
+            PROMETHEUS,
+            f"--config.file={config_path}",
+            f"--storage.tsdb.path={os.path.join(workdir, f'tsdb-{attempt}')}",
+            f"--web.listen-address=127.0.0.1:{port}",
+            # Debian's defaults point at /usr/share and /etc; keep everything local and quiet.
+            "--web.console.templates=" + os.path.join(workdir, "consoles"),
+            "--web.console.libraries=" + os.path.join(workdir, "console_libraries"),
+            "--log.level=warn",
+            *extra_args,
+        ], workdir)
+        with started(process):
+            try:
+                wait_until_http_ok(f"http://127.0.0.1:{port}/-/ready", timeout,
+                                   "Prometheus /-/ready", process)
+            except TestFailure:
+                if "address already in use" in process.output() and attempt < attempts:
+                    log(f"port {port} was taken meanwhile; trying another one")
+                    continue
+                raise
+            yield f"http://127.0.0.1:{port}"
+            return
+
+
+def prometheus_query(prometheus_base, expression):
+    """The result of an instant query, or raises TestFailure on an API error."""
+    path = "/api/v1/query?" + urllib.parse.urlencode({"query": expression})
+    response = request(prometheus_base, "GET", path, timeout=10)
+    expect(response.status == 200,
+           f"Prometheus query {expression!r} answered {response.status}: {response.text[:500]}")
+    answer = json.loads(response.text)
+    expect(answer.get("status") == "success", f"Prometheus query {expression!r} failed: {answer}")
+    return answer["data"]["result"]
+
+
+def prometheus_targets(prometheus_base):
+    """The active targets of Prometheus (a list of dicts), or [] when the API does not answer."""
+    try:
+        response = request(prometheus_base, "GET", "/api/v1/targets", timeout=10)
+        return json.loads(response.text)["data"]["activeTargets"]
+    except (OSError, ValueError, KeyError):
+        return []

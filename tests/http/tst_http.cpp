@@ -1,8 +1,8 @@
 // The gateway over real HTTP: a Gateway on a free loopback port, QNetworkAccessManager and raw
 // sockets as clients. Rows follow the reference's answers (behaviour spec sections 1, 2, 9).
 
-#include "gateway/gateway.h"
 #include "store/metricstore.h"
+#include "testserver.h"
 
 #include <QEventLoop>
 #include <QNetworkAccessManager>
@@ -20,68 +20,9 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// Generous: a test only waits this long when the server is broken.
-constexpr int ReplyTimeoutMs = 10000;
-
-struct Reply
-{
-    int status = 0;
-    QByteArray body;
-    QList<QNetworkReply::RawHeaderPair> headers;
-    QByteArray header(const QByteArray &name) const
-    {
-        for (const auto &[key, value] : headers) {
-            if (key.compare(name, Qt::CaseInsensitive) == 0)
-                return value;
-        }
-        return {};
-    }
-};
-
-class Server
-{
-public:
-    explicit Server(GatewayConfig config = {})
-    {
-        config.listenAddresses = {u"127.0.0.1:0"_s};
-        config.logLevel = LogLevel::Error;
-        gateway = std::make_unique<Gateway>(config);
-        const std::optional<QString> error = gateway->start();
-        if (error)
-            qFatal("gateway did not start: %s", qPrintable(*error));
-        port = quint16(gateway->listeningAddresses().constFirst().section(u':', -1).toUInt());
-    }
-
-    Reply send(const QByteArray &method, const QByteArray &path, const QByteArray &body = {},
-               const QList<std::pair<QByteArray, QByteArray>> &headers = {})
-    {
-        QNetworkRequest request(QUrl(u"http://127.0.0.1:%1"_s.arg(port) + QString::fromLatin1(path)));
-        request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-        for (const auto &[name, value] : headers)
-            request.setRawHeader(name, value);
-        QNetworkReply *reply = method == "HEAD" ? manager.head(request) : manager.sendCustomRequest(request, method, body);
-        QEventLoop loop;
-        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        QTimer::singleShot(ReplyTimeoutMs, &loop, &QEventLoop::quit);
-        loop.exec();
-        Reply result;
-        if (!reply->isFinished()) {
-            reply->abort();
-        } else {
-            result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            result.body = reply->readAll();
-            result.headers = reply->rawHeaderPairs();
-        }
-        reply->deleteLater();
-        return result;
-    }
-
-    QByteArray scrape() { return send("GET", "/metrics").body; }
-
-    std::unique_ptr<Gateway> gateway;
-    quint16 port = 0;
-    QNetworkAccessManager manager;
-};
+using test::Reply;
+using test::ReplyTimeoutMs;
+using test::Server;
 
 // Reads from a raw socket until `done` says the data is complete, or the timeout. The server
 // runs on this thread, so the wait runs a real event loop (no blocking socket waits, and no
@@ -177,8 +118,11 @@ void TestHttp::shouldAnswerLikeTheReference_data()
     row("duplicate series", "PUT", "/metrics/job/dup", "a 1\na 2\n", 400, inconsistent);
     row("timestamp", "PUT", "/metrics/job/ts", "a 1 1000\n", 400,
         "pushed metrics are invalid or inconsistent with existing metrics: pushed metrics must not have timestamps\n");
-    row("protobuf not yet", "PUT", "/metrics/job/pb", "x", 415, "protobuf pushes are not supported yet...", {}, {},
+    row("truncated protobuf", "PUT", "/metrics/job/pb", "x", 400, "protobuf parsing error in message 1...", {}, {},
         "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited");
+    row("protobuf selected only with both parameters", "PUT", "/metrics/job/pb", "x", 400,
+        "text format parsing error in line 1: unexpected end of input stream\n", {}, {},
+        "application/vnd.google.protobuf; encoding=delimited");
     row("GET on push route", "GET", "/metrics/job/x", {}, 405, "Method Not Allowed\n", "Allow", "DELETE, OPTIONS, POST, PUT");
     row("PUT on metrics", "PUT", "/metrics", {}, 405, "Method Not Allowed\n", "Allow", "GET, HEAD, OPTIONS");
     row("OPTIONS", "OPTIONS", "/metrics", {}, 200, "", "Allow", "GET, HEAD, OPTIONS");

@@ -179,6 +179,10 @@ void TestExposition::cachedTextShouldAlwaysEqualFreshRendering()
         const QByteArray fresh = renderFromScratch(store);
         if (cached != fresh)
             QFAIL(qPrintable(u"step %1 differs:\n--- cached\n%2\n--- fresh\n%3"_s.arg(step).arg(QString::fromUtf8(cached), QString::fromUtf8(fresh))));
+        // The families the protobuf and OpenMetrics writers get hold exactly the same content.
+        const QByteArray gathered = writeTextFormat(store.gatheredFamilies());
+        if (gathered != cached)
+            QFAIL(qPrintable(u"step %1: gathered families differ:\n--- cached\n%2\n--- gathered\n%3"_s.arg(step).arg(QString::fromUtf8(cached), QString::fromUtf8(gathered))));
     }
     QVERIFY(store.groupCount() > 0);
 }
@@ -263,6 +267,8 @@ void TestExposition::shouldMergeOwnFamiliesByName()
     // The stored part alone is unchanged, and asking twice gives the same text.
     QVERIFY(!store.exposition().contains("process_max_fds"));
     QCOMPARE(store.exposition(own), expected);
+    // Gathered as families, the same merge.
+    QCOMPARE(writeTextFormat(store.gatheredFamilies(own)), expected);
 }
 
 QTEST_GUILESS_MAIN(TestExposition)

@@ -12,7 +12,8 @@ Q_DECLARE_METATYPE(qpgw::CommandLine::Action)
 
 namespace {
 
-// Every flag the reference has (section 6.1) plus our --push.max-body-size, with its default
+// Every flag the reference has (section 6.1) plus our --web.enable-openmetrics and
+// --push.max-body-size, with its default
 // as /api/v1/status shows it.
 const QMap<QString, QString> defaultFlagValues{
     {u"web.listen-address"_s, u":9091"_s},
@@ -23,6 +24,7 @@ const QMap<QString, QString> defaultFlagValues{
     {u"web.route-prefix"_s, u""_s},
     {u"web.enable-lifecycle"_s, u"false"_s},
     {u"web.enable-admin-api"_s, u"false"_s},
+    {u"web.enable-openmetrics"_s, u"false"_s},
     {u"persistence.file"_s, u""_s},
     {u"persistence.interval"_s, u"5m0s"_s},
     {u"push.disable-consistency-check"_s, u"false"_s},
@@ -141,7 +143,7 @@ void TestGatewayConfig::flagIsReadInBothSyntaxes_data()
 
     // Every boolean flag: --name, --no-name, and our --name=true|false.
     for (const char *flag : {"web.systemd-socket", "web.enable-lifecycle", "web.enable-admin-api",
-                             "push.disable-consistency-check", "push.enable-utf8-names"}) {
+                             "web.enable-openmetrics", "push.disable-consistency-check", "push.enable-utf8-names"}) {
         const QString name = QString::fromLatin1(flag);
         QTest::addRow("--%s", flag) << QStringList{u"--"_s + name} << name << u"true"_s;
         QTest::addRow("--no-%s", flag) << QStringList{u"--no-"_s + name} << name << u"false"_s;
@@ -625,6 +627,7 @@ void TestGatewayConfig::helpListsEveryFlagWithItsDefault()
              u"      --web.route-prefix=\"\" "_s,
              u"      --[no-]web.enable-lifecycle"_s,
              u"      --[no-]web.enable-admin-api"_s,
+             u"      --[no-]web.enable-openmetrics"_s,
              u"      --persistence.file=\"\" "_s,
              u"      --persistence.interval=5m0s\n"_s,
              u"      --[no-]push.disable-consistency-check"_s,
