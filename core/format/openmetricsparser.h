@@ -23,12 +23,14 @@ namespace qpgw {
 //    unique: one point per series (a push is a snapshot, so the history OpenMetrics allows,
 //    several points of one series, is rejected as a duplicate);
 //  - the samples of one series carry the same timestamp, or none;
-//  - per type: counter totals not NaN or negative; histogram buckets with an `le`, ascending,
-//    cumulative, ending with `+Inf`, counts non-negative integers, `_count` equal to the
-//    `+Inf` bucket and present exactly when `_sum` is (`_gcount` and `_gsum` likewise), no
-//    `_sum` with negative buckets; summary quantiles in [0, 1] with values not negative;
-//    stateset values 0 or 1 with the state label; info values 1; `le` and `quantile` only where
-//    they belong;
+//  - per type: counter totals not NaN or negative; histogram buckets with an `le` (not NaN),
+//    ascending, cumulative, ending with `+Inf`; bucket and `_count` values non-negative
+//    integers, `_count` equal to the `+Inf` bucket and present exactly when `_sum` is
+//    (`_gcount` and `_gsum` likewise); `_sum` not NaN or negative, and absent when there are
+//    negative buckets; `_gsum` not NaN, negative only with negative buckets; summary quantiles
+//    in [0, 1], quantile values not negative (NaN is fine), `_count` a non-negative integer,
+//    `_sum` not NaN or negative; stateset values 0 or 1 with the state label; info values 1;
+//    `le` and `quantile` labels only where they belong; no label named `__name__`;
 //  - exemplars only on counter `_total` and (gauge) histogram `_bucket` samples, their label
 //    names and values at most 128 code points together.
 // Escapes in label values and HELP: \\, \" and \n; a backslash before any other character is

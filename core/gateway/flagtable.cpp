@@ -32,8 +32,9 @@ bool hasBadPercentEscape(QStringView text)
 }
 
 // In the order the reference's --help lists them (exporter-toolkit's, then main.go's, then
-// promslog's); --web.enable-openmetrics and --push.max-body-size are ours.
-constexpr std::array<FlagSpec, 16> flags{{
+// promslog's); --web.enable-openmetrics, --persistence.sync, --persistence.move-aside-corrupt
+// and --push.max-body-size are ours.
+constexpr std::array<FlagSpec, 18> flags{{
     {u"web.systemd-socket", FlagSpec::Kind::Bool,
      u"Use systemd socket activation listeners instead of port listeners (Linux only).", false,
      [](GatewayConfig &c, const QString &v) -> SetResult { c.systemdSocket = v == u"true"; return {}; },
@@ -96,6 +97,26 @@ constexpr std::array<FlagSpec, 16> flags{{
          return {};
      },
      [](const GatewayConfig &c) { return formatGoDuration(c.persistenceInterval); }, nullptr},
+    {u"persistence.sync", FlagSpec::Kind::Value,
+     u"When a change is answered with --persistence.file: always (after fsync; survives a power "
+     u"loss) or interval (after the write, fsync every second; survives a crash of the process).", false,
+     [](GatewayConfig &c, const QString &v) -> SetResult {
+         if (v == u"always")
+             c.persistenceSync = GatewayConfig::PersistenceSync::Always;
+         else if (v == u"interval")
+             c.persistenceSync = GatewayConfig::PersistenceSync::Interval;
+         else
+             return FlagValueProblem{u"sync policy"_s, u"always or interval"_s};
+         return {};
+     },
+     [](const GatewayConfig &c) {
+         return c.persistenceSync == GatewayConfig::PersistenceSync::Always ? u"always"_s : u"interval"_s;
+     }, nullptr},
+    {u"persistence.move-aside-corrupt", FlagSpec::Kind::Bool,
+     u"If the persistence file cannot be read, rename it to FILE.corrupt-<time> and start empty "
+     u"(otherwise the gateway refuses to start).", false,
+     [](GatewayConfig &c, const QString &v) -> SetResult { c.persistenceMoveAsideCorrupt = v == u"true"; return {}; },
+     [](const GatewayConfig &c) { return boolText(c.persistenceMoveAsideCorrupt); }, nullptr},
     {u"push.disable-consistency-check", FlagSpec::Kind::Bool,
      u"Do not check consistency of pushed metrics. DANGEROUS.", false,
      [](GatewayConfig &c, const QString &v) -> SetResult { c.disableConsistencyCheck = v == u"true"; return {}; },

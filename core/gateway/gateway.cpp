@@ -7,6 +7,7 @@
 #include "http/processmetrics.h"
 #include "http/selfmetrics.h"
 #include "store/metricstore.h"
+#include "store/persistence/persistence.h"
 
 #include <QElapsedTimer>
 #include <QHostInfo>
@@ -106,8 +107,21 @@ std::optional<QString> Gateway::start()
     if (m_config.systemdSocket)
         return u"--web.systemd-socket is not supported yet"_s;
     if (!m_config.persistenceFile.isEmpty()) {
-        m_logger.warn(u"persistence is not implemented yet: metrics are kept in memory only"_s,
-                      {{u"file", m_config.persistenceFile}});
+        Persistence::Options options;
+        options.path = m_config.persistenceFile;
+        options.interval = m_config.persistenceInterval;
+        options.sync = m_config.persistenceSync == GatewayConfig::PersistenceSync::Always
+            ? JournalWriter::SyncPolicy::Always : JournalWriter::SyncPolicy::Interval;
+        options.moveAsideCorrupt = m_config.persistenceMoveAsideCorrupt;
+        m_persistence = std::make_unique<Persistence>(*m_store, m_logger, options);
+        if (const std::optional<QString> problem = m_persistence->start()) {
+            m_persistence.reset();
+            return problem;
+        }
+        Persistence *persistence = m_persistence.get();
+        m_api->setDurabilityTicket([persistence] { return persistence->lastTicket(); });
+        connect(persistence, &Persistence::durable, m_server.get(), &http::HttpServer::releaseDurable);
+        connect(persistence, &Persistence::failed, m_server.get(), &http::HttpServer::failDurable);
     }
 
     for (const QString &text : m_config.listenAddresses) {
@@ -127,6 +141,8 @@ std::optional<QString> Gateway::start()
         connect(listener, &http::GuardedTcpServer::requestRefused, this, [this](int status, const QString &reason) {
             m_logger.warn(u"request refused"_s, {{u"status", QString::number(status)}, {u"err", reason}});
         });
+        http::HttpServer *server = m_server.get();
+        listener->setInOrderWriter([server](QTcpSocket *socket, const QByteArray &bytes) { server->writeInOrder(socket, bytes); });
         m_server->bind(listener);
         m_listeners.append(listener);
         m_logger.info(u"Listening on"_s, {{u"address", hostPort(listener->serverAddress(), listener->serverPort())}});
@@ -160,7 +176,8 @@ void Gateway::finishStop()
     auto *poll = new QTimer(this);
     poll->setInterval(DrainPollMs);
     connect(poll, &QTimer::timeout, this, [this, poll, waited] {
-        bool draining = false;
+        // Answers held for the journal first: stopping the journal below releases them.
+        bool draining = m_server->holdsAnswers();
         for (const http::GuardedTcpServer *listener : std::as_const(m_listeners)) {
             for (const QTcpSocket *socket : listener->connections())
                 draining = draining || socket->bytesToWrite() > 0;
@@ -169,6 +186,9 @@ void Gateway::finishStop()
             return;
         poll->stop();
         poll->deleteLater();
+        // The final snapshot; every change answered so far is in it.
+        if (m_persistence)
+            m_persistence->stop();
         for (const http::GuardedTcpServer *listener : std::as_const(m_listeners)) {
             for (QTcpSocket *socket : listener->connections())
                 socket->disconnectFromHost();

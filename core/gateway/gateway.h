@@ -12,6 +12,7 @@
 namespace qpgw {
 
 class MetricStore;
+class Persistence;
 namespace http {
 class GatewayApi;
 class GuardedTcpServer;
@@ -38,6 +39,7 @@ public:
 
     const GatewayConfig &config() const { return m_config; }
     MetricStore &store() { return *m_store; }
+    Persistence *persistence() { return m_persistence.get(); }
     Logger &logger() { return m_logger; }
     // "127.0.0.1:9091" for each listener, with the port actually bound (useful with port 0).
     QStringList listeningAddresses() const;
@@ -53,6 +55,7 @@ private:
     GatewayConfig m_config;
     Logger m_logger;
     std::unique_ptr<MetricStore> m_store;
+    std::unique_ptr<Persistence> m_persistence; // null without --persistence.file
     std::unique_ptr<http::SelfMetrics> m_selfMetrics;
     std::unique_ptr<http::GatewayApi> m_api;
     std::unique_ptr<http::HttpServer> m_server;

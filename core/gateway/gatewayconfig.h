@@ -31,6 +31,13 @@ struct GatewayConfig
     bool enableOpenMetrics = false;
     QString persistenceFile;                              // --persistence.file; empty: memory only
     std::chrono::milliseconds persistenceInterval{std::chrono::minutes(5)}; // --persistence.interval
+    // --persistence.sync, ours: "always" answers a change once it is fsync'ed (survives a power
+    // loss); "interval" once it is written (survives kill -9), with an fsync every second.
+    enum class PersistenceSync { Always, Interval };
+    PersistenceSync persistenceSync = PersistenceSync::Always;
+    // --persistence.move-aside-corrupt, ours: an unreadable persistence file is renamed to
+    // PATH.corrupt-<time> and the gateway starts empty, instead of refusing to start.
+    bool persistenceMoveAsideCorrupt = false;
     bool disableConsistencyCheck = false;                 // --push.disable-consistency-check
     bool enableUtf8Names = false;                         // --push.enable-utf8-names
     // --push.max-body-size, ours (the reference has no limit): a request body larger than

@@ -128,6 +128,10 @@ HttpResponse GatewayApi::dispatch(const HttpRequest &request, const RouteDecisio
         break;
     }
     response.bodyOmitted = response.bodyOmitted || decision.headOnly;
+    // Whatever a push or delete changed (a rejected push too: its failure time) is answered
+    // once it is on the disk. Answers that changed nothing wait for nothing newer.
+    if (m_lastTicket && (decision.handler == Handler::Push || decision.handler == Handler::Delete))
+        response.durableTicket = m_lastTicket();
     if (!counted.isEmpty())
         m_selfMetrics.countRequest(counted, response.status, lowerMethod(request.method));
     return response;

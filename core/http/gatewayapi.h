@@ -45,6 +45,9 @@ public:
     void setQuitHandler(std::function<void()> handler) { m_quit = std::move(handler); }
     // The gateway's own families for a scrape (process_*, pushgateway_*).
     void setOwnFamilies(std::function<QList<MetricFamily>()> provider) { m_ownFamilies = std::move(provider); }
+    // With persistence: the journal ticket of the last change; answers to pushes and deletes
+    // carry it, so that the transport sends them only once the change is durable.
+    void setDurabilityTicket(std::function<quint64()> lastTicket) { m_lastTicket = std::move(lastTicket); }
 
 private:
     HttpResponse dispatch(const HttpRequest &request, const RouteDecision &decision);
@@ -62,6 +65,7 @@ private:
     Router m_router;
     std::function<void()> m_quit;
     std::function<QList<MetricFamily>()> m_ownFamilies;
+    std::function<quint64()> m_lastTicket;
 };
 
 // Go's approximation of a request's size, which pushgateway_http_push_size_bytes observes:

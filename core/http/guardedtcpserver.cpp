@@ -70,13 +70,18 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
         // After QtHttpServer's slot has run: what it left unread has been fed; and once it has
         // read into the request that expects "100 Continue", every earlier one is answered, so
         // the 100 goes out in its place in the stream.
-        QMetaObject::invokeMethod(socket, [socket, watch] {
+        QMetaObject::invokeMethod(socket, [this, socket, watch] {
             watch->fedButUnread = socket->bytesAvailable();
             const qint64 consumed = watch->framer.bytesFed() - watch->fedButUnread;
             if (watch->continueAfter >= 0 && consumed > watch->continueAfter) {
                 watch->continueAfter = -1;
-                if (socket->state() == QAbstractSocket::ConnectedState)
-                    socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+                if (socket->state() != QAbstractSocket::ConnectedState)
+                    return;
+                const QByteArray interim = "HTTP/1.1 100 Continue\r\n\r\n";
+                if (m_writeInOrder)
+                    m_writeInOrder(socket, interim);
+                else
+                    socket->write(interim);
             }
         }, Qt::QueuedConnection);
         switch (verdict) {

@@ -3,6 +3,8 @@
 #include <QPointer>
 #include <QTcpServer>
 
+#include <functional>
+
 namespace qpgw::http {
 
 // The listening socket in front of QtHttpServer. Each connection it accepts is watched by a
@@ -20,6 +22,9 @@ public:
 
     // Open connections, for a graceful shutdown that lets their responses drain.
     QList<QTcpSocket *> connections() const;
+    // How a "100 Continue" reaches the client: through the HTTP server's ordered answers,
+    // so that it never overtakes an answer still held for an earlier request.
+    void setInOrderWriter(std::function<void(QTcpSocket *, const QByteArray &)> writer) { m_writeInOrder = std::move(writer); }
 
 Q_SIGNALS:
     // A request was refused before it reached the gateway (413, 431); for the log.
@@ -32,6 +37,7 @@ private:
     void refuse(QTcpSocket *socket, int status, const QByteArray &reasonPhrase, const QString &message);
 
     qint64 m_maxBodyBytes;
+    std::function<void(QTcpSocket *, const QByteArray &)> m_writeInOrder;
     QList<QPointer<QTcpSocket>> m_connections;
 };
 

@@ -34,6 +34,9 @@ struct HttpResponse
     HeaderList headers;
     QByteArray body;
     bool bodyOmitted = false;
+    // Non-zero: the answer to a change that must be on the disk first (--persistence.file);
+    // the transport sends it once the journal has made this ticket durable.
+    quint64 durableTicket = 0;
 
     // Go's http.Error shape, which the reference uses for every error: text/plain, nosniff,
     // the message followed by a newline.

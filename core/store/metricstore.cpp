@@ -186,6 +186,23 @@ void MetricStore::wipe()
     Q_EMIT wiped();
 }
 
+void MetricStore::restore(QList<Group> groups)
+{
+    for (Group &group : groups) {
+        const GroupingKey key = group.key;
+        auto next = std::make_shared<Group>(std::move(group));
+        const auto existing = m_groups.find(key);
+        const GroupSnapshot previous = existing != m_groups.end() ? *existing : nullptr;
+        QList<QByteArray> changed = next->families.keys();
+        if (previous)
+            changed += previous->families.keys();
+        std::sort(changed.begin(), changed.end());
+        changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+        publish(std::move(next), previous.get(), changed);
+        Q_EMIT groupChanged(key);
+    }
+}
+
 GroupSnapshot MetricStore::group(const GroupingKey &key) const
 {
     return m_groups.value(key);

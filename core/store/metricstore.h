@@ -115,6 +115,9 @@ public:
     void remove(const GroupingKey &key);
     // Removes every group.
     void wipe();
+    // Puts groups back as a previous run left them (persistence): no check, no new push
+    // times; a group with the key of a stored one replaces it. Emits groupChanged() for each.
+    void restore(QList<Group> groups);
 
     GroupSnapshot group(const GroupingKey &key) const;
     // Every group, ordered by grouping key (GroupingKey::operator<).

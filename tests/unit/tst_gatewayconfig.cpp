@@ -12,8 +12,8 @@ Q_DECLARE_METATYPE(qpgw::CommandLine::Action)
 
 namespace {
 
-// Every flag the reference has (section 6.1) plus our --web.enable-openmetrics and
-// --push.max-body-size, with its default
+// Every flag the reference has (section 6.1) plus ours (--web.enable-openmetrics,
+// --persistence.sync, --persistence.move-aside-corrupt, --push.max-body-size), with its default
 // as /api/v1/status shows it.
 const QMap<QString, QString> defaultFlagValues{
     {u"web.listen-address"_s, u":9091"_s},
@@ -27,6 +27,8 @@ const QMap<QString, QString> defaultFlagValues{
     {u"web.enable-openmetrics"_s, u"false"_s},
     {u"persistence.file"_s, u""_s},
     {u"persistence.interval"_s, u"5m0s"_s},
+    {u"persistence.sync"_s, u"always"_s},
+    {u"persistence.move-aside-corrupt"_s, u"false"_s},
     {u"push.disable-consistency-check"_s, u"false"_s},
     {u"push.enable-utf8-names"_s, u"false"_s},
     {u"push.max-body-size"_s, u"64MiB"_s},
@@ -143,7 +145,7 @@ void TestGatewayConfig::flagIsReadInBothSyntaxes_data()
 
     // Every boolean flag: --name, --no-name, and our --name=true|false.
     for (const char *flag : {"web.systemd-socket", "web.enable-lifecycle", "web.enable-admin-api",
-                             "web.enable-openmetrics", "push.disable-consistency-check", "push.enable-utf8-names"}) {
+                             "web.enable-openmetrics", "persistence.move-aside-corrupt", "push.disable-consistency-check", "push.enable-utf8-names"}) {
         const QString name = QString::fromLatin1(flag);
         QTest::addRow("--%s", flag) << QStringList{u"--"_s + name} << name << u"true"_s;
         QTest::addRow("--no-%s", flag) << QStringList{u"--no-"_s + name} << name << u"false"_s;
@@ -324,6 +326,8 @@ void TestGatewayConfig::rejectedCommandLineGivesOneLineNamingTheFlag_data()
                                     << u"invalid duration \"\" for --persistence.interval"_s;
     QTest::newRow("bad boolean") << QStringList{u"--web.enable-admin-api=yes"_s}
                                  << u"invalid boolean \"yes\" for --web.enable-admin-api"_s;
+    QTest::newRow("bad sync policy") << QStringList{u"--persistence.sync=sometimes"_s}
+                                     << u"invalid sync policy \"sometimes\" for --persistence.sync: always or interval"_s;
     QTest::newRow("bad log level") << QStringList{u"--log.level=INFO"_s}
                                    << u"invalid log level \"INFO\" for --log.level: one of debug, info, warn, error"_s;
     QTest::newRow("bad log format") << QStringList{u"--log.format=text"_s}
@@ -630,6 +634,8 @@ void TestGatewayConfig::helpListsEveryFlagWithItsDefault()
              u"      --[no-]web.enable-openmetrics"_s,
              u"      --persistence.file=\"\" "_s,
              u"      --persistence.interval=5m0s\n"_s,
+             u"      --persistence.sync=always"_s,
+             u"      --[no-]persistence.move-aside-corrupt"_s,
              u"      --[no-]push.disable-consistency-check"_s,
              u"      --[no-]push.enable-utf8-names"_s,
              u"      --push.max-body-size=64MiB\n"_s,

@@ -745,14 +745,14 @@ void TestOpenMetrics::staysLinearOnHugeInput_data()
     QTest::newRow("100k buckets in one series") << buckets + "h_bucket{le=\"+Inf\"} 100000\n# EOF\n" << true;
 
     QByteArray series = "# TYPE g gauge\n";
-    for (int i = 0; i < 200000; ++i)
+    for (int i = 0; i < 100000; ++i)
         series += "g{i=\"" + QByteArray::number(i) + "\"} 1\n";
-    QTest::newRow("200k series") << series + "# EOF\n" << true;
+    QTest::newRow("100k series") << series + "# EOF\n" << true;
 
     QByteArray families;
-    for (int i = 0; i < 50000; ++i)
+    for (int i = 0; i < 20000; ++i)
         families += "# TYPE f" + QByteArray::number(i) + " counter\nf" + QByteArray::number(i) + "_total 1\n";
-    QTest::newRow("50k families") << families + "# EOF\n" << true;
+    QTest::newRow("20k families") << families + "# EOF\n" << true;
 
     QTest::newRow("10 MB label value") << "g{a=\"" + QByteArray(10 << 20, 'x') + "\"} 1\n# EOF\n" << true;
     QTest::newRow("10 MB of backslashes") << "g{a=\"" + repeated("\\\\", 5 << 20) + "\"} 1\n# EOF\n" << true;
@@ -769,7 +769,6 @@ void TestOpenMetrics::staysLinearOnHugeInput()
     const Expected<QList<MetricFamily>> result = parseOpenMetrics(body);
     QCOMPARE(result.hasValue(), valid);
     QVERIFY2(timer.elapsed() < 10000, qPrintable(QString::number(timer.elapsed()) + u" ms"_s));
-    qDebug() << "TIMING" << timer.elapsed();
 }
 
 // Bytes flipped, inserted, deleted and lines cut out of valid expositions: never a crash (the
