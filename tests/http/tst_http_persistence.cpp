@@ -7,6 +7,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QSignalSpy>
 #include <QTest>
@@ -48,6 +49,7 @@ private Q_SLOTS:
     void restartShouldRestoreWhatWasAnswered();
     void unreadableFileShouldStopTheStart();
     void unreadableFileCanBeMovedAside();
+    void heldAnswersShouldKeepTheirOrder();
 };
 
 void TestHttpPersistence::answeredChangesShouldBeInTheJournal_data()
@@ -150,6 +152,49 @@ void TestHttpPersistence::unreadableFileCanBeMovedAside()
     QVERIFY(moved.open(QIODevice::ReadOnly));
     QCOMPARE(moved.readAll(), "not a snapshot"_ba);
     QCOMPARE(server.send("PUT", "/metrics/job/new", "x 1\n").status, 200);
+}
+
+void TestHttpPersistence::heldAnswersShouldKeepTheirOrder()
+{
+    // Pipelined on one connection: pushes (held for the journal), deletes and a health check
+    // that needs no disk. The answers must come back in request order all the same.
+    QTemporaryDir dir;
+    Server server(persistentConfig(dir.filePath(u"metrics.db"_s)));
+    QByteArray requests;
+    QByteArrayList expected;
+    for (int i = 0; i < 60; ++i) {
+        const QByteArray body = "x " + QByteArray::number(i) + "\n";
+        if (i % 3 == 2) {
+            requests += "GET /-/healthy HTTP/1.1\r\nHost: t\r\n\r\n";
+            expected.append("HTTP/1.1 200");
+        } else if (i % 3 == 1) {
+            requests += "DELETE /metrics/job/j" + QByteArray::number(i - 1) + " HTTP/1.1\r\nHost: t\r\n\r\n";
+            expected.append("HTTP/1.1 202");
+        } else {
+            requests += "PUT /metrics/job/j" + QByteArray::number(i) + " HTTP/1.1\r\nHost: t\r\nContent-Length: "
+                + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+            expected.append("HTTP/1.1 200");
+        }
+    }
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, server.port);
+    QVERIFY(QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::ConnectedState; }, ReplyTimeoutMs));
+    socket.write(requests);
+    QByteArray received;
+    QEventLoop loop;
+    connect(&socket, &QTcpSocket::readyRead, &loop, [&] {
+        received += socket.readAll();
+        if (received.count("HTTP/1.1 ") >= expected.size())
+            loop.quit();
+    });
+    QTimer::singleShot(ReplyTimeoutMs, &loop, &QEventLoop::quit);
+    loop.exec();
+    QByteArrayList statuses;
+    for (qsizetype at = received.indexOf("HTTP/1.1 "); at >= 0; at = received.indexOf("HTTP/1.1 ", at + 1))
+        statuses.append(received.mid(at, 12));
+    QCOMPARE(statuses, expected);
+    // Health answers carry "OK"; they sit where the health checks were asked.
+    QCOMPARE(received.count("\r\n\r\nOK"), 20);
 }
 
 QTEST_GUILESS_MAIN(TestHttpPersistence)
