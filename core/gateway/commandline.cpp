@@ -5,7 +5,9 @@
 #include "format/utf8text.h"
 #include "gateway/flagtable.h"
 
+#include <QDir>
 #include <QSet>
+#include <QStandardPaths>
 
 #include <optional>
 
@@ -96,9 +98,19 @@ QString invalidValueText(QStringView noun, const QString &value, QStringView fla
 
 } // namespace
 
-Expected<CommandLine> parseCommandLine(const QStringList &arguments)
+GatewayConfig desktopDefaults()
+{
+    GatewayConfig config;
+    const QString directory = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    if (!directory.isEmpty())
+        config.persistenceFile = QDir(directory).filePath(u"metrics.db"_s);
+    return config;
+}
+
+Expected<CommandLine> parseCommandLine(const QStringList &arguments, const GatewayConfig &defaults)
 {
     CommandLine result;
+    result.config = defaults;
     GatewayConfig &config = result.config;
     bool help = false;
     bool version = false;

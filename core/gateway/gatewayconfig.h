@@ -89,7 +89,15 @@ struct CommandLine
 //   invalid duration "x" for --persistence.interval
 //   invalid listen address "x" for --web.listen-address: <reason>
 //   invalid log level "x" for --log.level: one of debug, info, warn, error
-Expected<CommandLine> parseCommandLine(const QStringList &arguments);
+// `defaults` are the values of the flags not given: the headless server starts from
+// GatewayConfig{}; the desktop console from defaults that persist to the user's application
+// data directory (desktopDefaults()), which `--persistence.file=` still turns off.
+Expected<CommandLine> parseCommandLine(const QStringList &arguments, const GatewayConfig &defaults = {});
+
+// The desktop console's defaults: as GatewayConfig{}, but persisting to
+// <AppDataLocation>/metrics.db (QStandardPaths), so that a desktop user's groups survive a
+// restart. Needs the application's name set (QCoreApplication) to name the directory.
+GatewayConfig desktopDefaults();
 
 // What a parse error prints, as kingpin.MustParse prints it (to stderr, then exit status 1):
 // "<program>: error: <message>, try --help".

@@ -1,5 +1,6 @@
 #include "gateway/gatewayconfig.h"
 
+#include <QCoreApplication>
 #include <QTest>
 
 #include <chrono>
@@ -55,6 +56,7 @@ class TestGatewayConfig : public QObject
 private slots:
     void noArgumentsGiveReferenceDefaults();
     void defaultsAreTheStructsDefaults();
+    void desktopDefaultsPersistUnlessTurnedOff();
 
     void flagIsReadInBothSyntaxes_data();
     void flagIsReadInBothSyntaxes();
@@ -674,6 +676,18 @@ void TestGatewayConfig::versionNamesProgramAndVersion()
     QVERIFY(version.contains(u"\n  platform:         "_s));
     QVERIFY(version.endsWith(u'\n'));
     QCOMPARE(version.count(u'\n'), 3);
+}
+
+void TestGatewayConfig::desktopDefaultsPersistUnlessTurnedOff()
+{
+    QCoreApplication::setApplicationName(u"qpushgateway-test"_s);
+    const GatewayConfig defaults = desktopDefaults();
+    QVERIFY(defaults.persistenceFile.endsWith(u"/qpushgateway-test/metrics.db"_s));
+    QCOMPARE(parseCommandLine({}, defaults)->config.persistenceFile, defaults.persistenceFile);
+    QCOMPARE(parseCommandLine({u"--persistence.file="_s}, defaults)->config.persistenceFile, QString());
+    QCOMPARE(parseCommandLine({u"--persistence.file=/x/y.db"_s}, defaults)->config.persistenceFile, u"/x/y.db"_s);
+    // The server's defaults stay the reference's: memory only.
+    QCOMPARE(parseCommandLine({})->config.persistenceFile, QString());
 }
 
 QTEST_GUILESS_MAIN(TestGatewayConfig)
