@@ -1,7 +1,11 @@
--- wrk script for http_vs_reference.py: every request POSTs one fixed text-format body to a
--- random existing group, /metrics/job/bench/instance/<0..groups-1>.
+-- wrk script for http_vs_reference.py: every request POSTs one fixed body to a random existing
+-- group, /metrics/job/bench/instance/<0..groups-1>.
 --
---   wrk -t1 -c16 -d12s --timeout 60s -s bench/http_push.lua http://127.0.0.1:PORT -- GROUPS BODY_FILE [SEED]
+--   wrk -t1 -c16 -d12s --timeout 60s -s bench/http_push.lua http://127.0.0.1:PORT -- GROUPS BODY_FILE [SEED [CONTENT_TYPE]]
+--
+-- The body is sent byte for byte as read (it may be binary) with CONTENT_TYPE, text format
+-- 0.0.4 by default; the protobuf row passes a delimited protobuf body and
+-- "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited".
 --
 -- Every response is counted by status (200 is a checked push that was stored). At the end one
 -- line is printed for the script to parse:
@@ -21,7 +25,11 @@ function init(args)
     body = file:read("*a")
     file:close()
     math.randomseed((tonumber(args[3]) or 1) * 1000003 + thread_id * 7919)
-    headers = {["Content-Type"] = "text/plain; version=0.0.4; charset=utf-8"}
+    local content_type = args[4]
+    if content_type == nil or content_type == "" then
+        content_type = "text/plain; version=0.0.4; charset=utf-8"
+    end
+    headers = {["Content-Type"] = content_type}
     ok200 = 0
     other = 0
     first_other = ""

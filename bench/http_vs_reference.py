@@ -16,7 +16,13 @@ For each store size N, each server is started fresh on a free 127.0.0.1 port, in
      group for a fixed time (checked pushes, consistency check on: every push is answered
      after it was checked against the store and stored, 200); pushes/s = 200 answers / time.
      The server's own pushgateway_http_requests_total{code="200",handler="push"} is read
-     before and after as a cross-check, and no push_failure_time_seconds may be set after.
+     before and after as a cross-check, and no push_failure_time_seconds may be set after;
+  5. protobuf push load (at the sizes both servers run; --skip-protobuf leaves it out): step 4
+     again with the same families as a delimited protobuf body (Content-Type
+     application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily;
+     encoding=delimited), made from the text body by bench/encode_protobuf_body (our own text
+     parser and protobuf writer). Afterwards the store must still hold the same series, and a
+     group PUT with the protobuf body must scrape exactly like one PUT with the text body.
 
 Sizes: 1,000 and 3,000 groups for both servers; 100,000 for ours only. The reference re-checks
 its whole store on every push, so filling it costs O(N^2): 100,000 groups would take hours.
@@ -25,7 +31,8 @@ The machine has 2 cores: by default the server runs on CPU 1 and everything else
 script, wrk) on CPU 0, the same for both servers (the Go runtime then runs with GOMAXPROCS=1).
 --no-pin lets the kernel place everything.
 
-Standard library only (the load is wrk, Debian package `wrk`, with bench/http_push.lua);
+Standard library only (the load is wrk, Debian package `wrk`, with bench/http_push.lua; the
+protobuf body comes from build-bench/bench/encode_protobuf_body);
 loopback only; bounded by --budget; every started process is stopped at the end, on any
 error, on Ctrl-C and on SIGTERM.
 
@@ -50,9 +57,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REFERENCE = "/usr/bin/prometheus-pushgateway"
 DEFAULT_OURS = os.path.join(os.path.dirname(HERE), "build-release", "headless", "qpushgateway-headless")
 WRK = "/usr/bin/wrk"
+DEFAULT_ENCODER = os.path.join(os.path.dirname(HERE), "build-bench", "bench", "encode_protobuf_body")
 LUA = os.path.join(HERE, "http_push.lua")
 HOST = "127.0.0.1"
 TEXT = "text/plain; version=0.0.4; charset=utf-8"
+PROTOBUF = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited"
 GAUGES_PER_GROUP = 2  # push_time_seconds, push_failure_time_seconds
 
 
@@ -91,6 +100,19 @@ def job_body(n):
 
 def sample_lines(body):
     return sum(1 for line in body.decode().splitlines() if line and not line.startswith("#"))
+
+
+def encode_protobuf(encoder, text_body):
+    """The same families as delimited protobuf, by bench/encode_protobuf_body (our text parser
+    and protobuf writer), so that both push rows carry identical families."""
+    done = subprocess.run([encoder], input=text_body, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          timeout=60)
+    if done.returncode != 0:
+        raise RuntimeError("%s exited with %d: %s" % (encoder, done.returncode,
+                                                     done.stderr.decode(errors="replace").strip()))
+    if not done.stdout:
+        raise RuntimeError("%s wrote nothing" % encoder)
+    return done.stdout
 
 
 # --- processes ------------------------------------------------------------------------------
@@ -272,8 +294,8 @@ class Client:
                     raise
         raise AssertionError("unreachable")
 
-    def push(self, method, path, body):
-        status, data = self.request(method, path, body, {"Content-Type": TEXT})
+    def push(self, method, path, body, content_type=TEXT):
+        status, data = self.request(method, path, body, {"Content-Type": content_type})
         if status != 200:
             raise RuntimeError("%s %s -> %d: %s" % (method, path, status, data.decode(errors="replace")[:300]))
 
@@ -365,18 +387,61 @@ def scrape_facts(client):
     if status != 200:
         raise RuntimeError("GET /metrics -> %d: %s" % (status, data[:300].decode(errors="replace")))
     groups = len(re.findall(rb'^push_time_seconds\{[^}]*job="bench"', data, re.M))
+    bench_series = len(re.findall(rb'^[^#\n][^{\n]*\{[^\n]*job="bench"', data, re.M))
     failures = len(re.findall(rb'^push_failure_time_seconds\{[^}]*job="bench"[^}]*\} (?!0$)\S+$', data, re.M))
     posts = 0.0
     for labels, value in PUSH_COUNTER.findall(data):
         if b'code="200"' in labels and b'handler="push"' in labels and b'method="post"' in labels:
             posts += float(value)
     return {"groups": groups, "failures": failures, "posts_200": posts, "bytes": len(data),
+            "bench_series": bench_series, "data": data,
             "series": sum(1 for line in data.split(b"\n") if line and not line.startswith(b"#"))}
 
 
-def run_wrk(args, port, groups, body_file, seconds, cpu, seed):
+LABEL = re.compile(r'([^\s{},="]+)="((?:[^"\\]|\\.)*)"')
+
+
+def group_series(data, job, instance):
+    """The sample lines of one group in a text scrape, without its instance label and without
+    the push-time gauges, sorted: what the pushed body turned into."""
+    out = []
+    for line in data.decode(errors="replace").splitlines():
+        if not line or line.startswith("#") or "{" not in line:
+            continue
+        name, _, rest = line.partition("{")
+        labels, _, value = rest.rpartition("} ")
+        pairs = LABEL.findall(labels)
+        if ("job", job) not in pairs or ("instance", instance) not in pairs:
+            continue
+        if name in ("push_time_seconds", "push_failure_time_seconds"):
+            continue
+        out.append("%s{%s} %s" % (name, ",".join('%s="%s"' % p for p in pairs if p[0] != "instance"), value))
+    return sorted(out)
+
+
+def check_same_families(client, text_body, protobuf_body):
+    """PUTs the text body and the protobuf body to two groups of their own (job bench_check, so
+    the bench groups' counts are untouched) and compares what a scrape shows of them."""
+    client.push("PUT", "/metrics/job/bench_check/instance/text", text_body)
+    client.push("PUT", "/metrics/job/bench_check/instance/protobuf", protobuf_body, PROTOBUF)
+    data = scrape_facts(client)["data"]
+    text = group_series(data, "bench_check", "text")
+    protobuf = group_series(data, "bench_check", "protobuf")
+    problem = None
+    if text != protobuf:
+        only_text = sorted(set(text) - set(protobuf))
+        only_protobuf = sorted(set(protobuf) - set(text))
+        problem = ("a group pushed as protobuf scrapes %d series, one pushed as text %d; only in text: %s;"
+                   " only in protobuf: %s" % (len(protobuf), len(text), only_text[:3] or "-", only_protobuf[:3] or "-"))
+    elif not text:
+        problem = "the check groups show no series"
+    return {"text_series": len(text), "protobuf_series": len(protobuf)}, problem
+
+
+def run_wrk(args, port, groups, body_file, seconds, cpu, seed, content_type=TEXT):
     command = [args.wrk, "-t1", "-c%d" % args.connections, "-d%ds" % seconds, "--timeout", "60s",
-               "-s", LUA, "http://%s:%d" % (HOST, port), "--", str(groups), body_file, str(seed)]
+               "-s", LUA, "http://%s:%d" % (HOST, port), "--", str(groups), body_file, str(seed),
+               content_type]
     preexec = (lambda: os.sched_setaffinity(0, {cpu})) if cpu is not None else None
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, start_new_session=True,
@@ -396,8 +461,56 @@ def run_wrk(args, port, groups, body_file, seconds, cpu, seed):
     return result
 
 
-def measure(kind, binary, groups, args, tmp, deadline, load_body_file, load_body):
-    """One fresh server, one store size: fill, RSS, scrapes, push load."""
+def push_load(server, client, args, stored, body_file, content_type, client_cpu, expected_series):
+    """Untimed warm-up, then the timed wrk run with one body; its figures and cross-checks."""
+    if args.warmup > 0:
+        run_wrk(args, server.port, stored, body_file, args.warmup, client_cpu, args.seed + 1, content_type)
+    before = scrape_facts(client)
+    cpu_before = cpu_seconds(server.process.pid)
+    other = OtherLoad(server.process.pid)
+    load = run_wrk(args, server.port, stored, body_file, args.duration, client_cpu, args.seed, content_type)
+    cpu_load = cpu_seconds(server.process.pid) - cpu_before
+    other_load = other.share()
+    time.sleep(0.5)  # pushes still in flight when wrk stopped may finish
+    after = scrape_facts(client)
+    seconds = load["duration_us"] / 1e6
+    result = {"load": load, "push_rate": load["ok200"] / seconds, "load_cpu": cpu_load / seconds,
+              "other_load": other_load, "server_posts": after["posts_200"] - before["posts_200"],
+              "failures": after["failures"], "groups_after": after["groups"],
+              "bench_series_after": after["bench_series"]}
+    problems = []
+    if load["other"] or load["connect_errors"] or load["read_errors"] or load["write_errors"] \
+            or load["timeouts"]:
+        problems.append("wrk: %d answers not 200 (first: %s), errors connect %d read %d write %d timeout %d"
+                        % (load["other"], load["first_other"] or "-", load["connect_errors"],
+                           load["read_errors"], load["write_errors"], load["timeouts"]))
+    if not load["ok200"] <= result["server_posts"] <= load["ok200"] + 2 * args.connections:
+        problems.append("the server counted %d successful POSTs, wrk %d"
+                        % (result["server_posts"], load["ok200"]))
+    if after["failures"]:
+        problems.append("%d groups have push_failure_time_seconds set" % after["failures"])
+    if after["groups"] != stored:
+        problems.append("%d groups after the load, %d before" % (after["groups"], stored))
+    if after["bench_series"] != expected_series:
+        problems.append("the groups show %d series after the load, %d after the fill"
+                        % (after["bench_series"], expected_series))
+    if not server.alive():
+        problems.append("the server exited with code %s" % server.process.returncode)
+    return result, problems
+
+
+def log_load(kind, body, result, problems):
+    load = result["load"]
+    log("  %s, %s body: %.1f pushes/s (%d in %.1f s, p50 %.2f ms, p99 %.2f ms), server CPU %.0f%% of one core,"
+        " other load %.0f%%%s"
+        % (kind, body, result["push_rate"], load["ok200"], load["duration_us"] / 1e6, load["p50_us"] / 1e3,
+           load["p99_us"] / 1e3, 100 * result["load_cpu"], 100 * result["other_load"],
+           "" if not problems else "; PROBLEMS: " + "; ".join(problems)))
+
+
+def measure(kind, binary, groups, args, tmp, deadline, load_body_file, load_body, protobuf=None):
+    """One fresh server, one store size: fill, RSS, scrapes, push load with the text body and,
+    if `protobuf` is (body file, body), with the protobuf body."""
     server_cpu = None if args.no_pin else args.server_cpu
     client_cpu = None if args.no_pin else args.client_cpu
     result = {"kind": kind, "planned": groups}
@@ -412,7 +525,7 @@ def measure(kind, binary, groups, args, tmp, deadline, load_body_file, load_body
         log("  %s: pid %d on %s:%d%s; filling %d groups ..."
             % (kind, server.process.pid, HOST, server.port,
                "" if server_cpu is None else " (CPU %d)" % server_cpu, groups))
-        reserve = args.warmup + args.duration + 40
+        reserve = (args.warmup + args.duration) * (1 if protobuf is None else 2) + 40
         stored, fill_seconds = fill(client, groups, deadline, reserve)
         result.update(groups=stored, fill_seconds=fill_seconds)
         result.update(proc_status(server.process.pid))
@@ -438,40 +551,28 @@ def measure(kind, binary, groups, args, tmp, deadline, load_body_file, load_body
             % (kind, stored, fill_seconds, facts["series"], facts["bytes"] / 1e6, result["VmRSS"] / 1e6,
                result["scrape_after_push"] * 1e3, result["scrape_unchanged"] * 1e3, 100 * result["other_scrape"]))
 
-        if args.warmup > 0:
-            run_wrk(args, server.port, stored, load_body_file, args.warmup, client_cpu, args.seed + 1)
-        before = scrape_facts(client)
-        cpu_before = cpu_seconds(server.process.pid)
-        other = OtherLoad(server.process.pid)
-        load = run_wrk(args, server.port, stored, load_body_file, args.duration, client_cpu, args.seed)
-        cpu_load = cpu_seconds(server.process.pid) - cpu_before
-        result["other_load"] = other.share()
-        time.sleep(0.5)  # pushes still in flight when wrk stopped may finish
-        after = scrape_facts(client)
-        seconds = load["duration_us"] / 1e6
-        result.update(load=load, push_rate=load["ok200"] / seconds, load_cpu=cpu_load / seconds,
-                      server_posts=after["posts_200"] - before["posts_200"], failures=after["failures"],
-                      groups_after=after["groups"])
+        expected_series = facts["bench_series"]
+        load, problems = push_load(server, client, args, stored, load_body_file, TEXT, client_cpu,
+                                   expected_series)
+        result.update(load)
         result.update({"VmRSS_end": proc_status(server.process.pid)["VmRSS"]})
-        problems = []
-        if load["other"] or load["connect_errors"] or load["read_errors"] or load["write_errors"] \
-                or load["timeouts"]:
-            problems.append("wrk: %d answers not 200 (first: %s), errors connect %d read %d write %d timeout %d"
-                            % (load["other"], load["first_other"] or "-", load["connect_errors"],
-                               load["read_errors"], load["write_errors"], load["timeouts"]))
-        if not load["ok200"] <= result["server_posts"] <= load["ok200"] + 2 * args.connections:
-            problems.append("the server counted %d successful POSTs, wrk %d"
-                            % (result["server_posts"], load["ok200"]))
-        if after["failures"]:
-            problems.append("%d groups have push_failure_time_seconds set" % after["failures"])
-        if after["groups"] != stored:
-            problems.append("%d groups after the load, %d before" % (after["groups"], stored))
-        if not server.alive():
-            problems.append("the server exited with code %s" % server.process.returncode)
         result["problems"] = problems
-        log("  %s: %.1f pushes/s (%d in %.1f s, p50 %.2f ms, p99 %.2f ms), server CPU %.0f%% of one core, other load %.0f%%%s"
-            % (kind, result["push_rate"], load["ok200"], seconds, load["p50_us"] / 1e3, load["p99_us"] / 1e3,
-               100 * result["load_cpu"], 100 * result["other_load"], "" if not problems else "; PROBLEMS: " + "; ".join(problems)))
+        log_load(kind, "text", load, problems)
+
+        if protobuf is not None:
+            protobuf_file, protobuf_body = protobuf
+            pb, pb_problems = push_load(server, client, args, stored, protobuf_file, PROTOBUF, client_cpu,
+                                        expected_series)
+            check, problem = check_same_families(client, load_body, protobuf_body)
+            pb["check"] = check
+            if problem:
+                pb_problems.append(problem)
+            result["pb"] = pb
+            problems += ["protobuf: " + p for p in pb_problems]
+            log_load(kind, "protobuf", pb, pb_problems)
+            log("  %s: same families: a group pushed as protobuf scrapes %d series, one pushed as text %d%s"
+                % (kind, check["protobuf_series"], check["text_series"],
+                   "" if problem is None else " -- DIFFERENT"))
     except (RuntimeError, OSError, http.client.HTTPException, subprocess.SubprocessError) as error:
         result["error"] = "%s: %s" % (type(error).__name__, error)
         log("  %s: FAILED: %s %s" % (kind, result["error"], server.log_tail()))
@@ -488,21 +589,24 @@ def fmt_rate(r):
     return "%.0f" % r["push_rate"] if "push_rate" in r else "-"
 
 
-def print_table(results, args, body_series, body_bytes):
-    width = 125
+def print_table(results, args, body_series, body_bytes, protobuf_bytes):
+    width = 134
     log("")
     log("=" * width)
-    log("HTTP side by side. Each group: %d pushed series (21 in the body, %d bytes, + the 2 push-time gauges)."
-        % (body_series + GAUGES_PER_GROUP, body_bytes))
+    log("HTTP side by side. Each group: %d pushed series (%d in the body, + the 2 push-time gauges)."
+        % (body_series + GAUGES_PER_GROUP, body_series))
+    log("Push bodies: text format 0.0.4, %d bytes%s." % (
+        body_bytes, "" if protobuf_bytes is None else
+        "; delimited protobuf of the same families (encode_protobuf_body), %d bytes" % protobuf_bytes))
     log("Push load: wrk, %d connections, POST to random existing groups, consistency check on, %d s"
         " (after %d s warm-up)." % (args.connections, args.duration, args.warmup))
     log("Placement: %s." % ("not pinned" if args.no_pin else "server on CPU %d; wrk and this script on CPU %d"
                             % (args.server_cpu, args.client_cpu)))
     log("=" * width)
-    row = "%-8s %-10s %9s %10s %18s %8s %13s %13s %7s %9s %6s"
-    log(row % ("groups", "server", "series", "pushes/s", "latency p50/p99", "srv CPU",
+    row = "%-8s %-10s %-8s %9s %10s %18s %8s %13s %13s %7s %9s %6s"
+    log(row % ("groups", "server", "push", "series", "pushes/s", "latency p50/p99", "srv CPU",
                "scrape, after", "scrape,", "scrape", "VmRSS", "other"))
-    log(row % ("", "", "", "", "ms", "(load)", "a push ms", "unchanged ms", "MB", "MB", "load"))
+    log(row % ("", "", "body", "", "", "ms", "(load)", "a push ms", "unchanged ms", "MB", "MB", "load"))
     log("-" * width)
     sizes = sorted({r["planned"] for r in results})
     for size in sizes:
@@ -516,7 +620,7 @@ def print_table(results, args, body_series, body_bytes):
                 continue
             groups = "{:,}".format(r["groups"]) + ("" if r["groups"] == size else "*")
             load = r["load"]
-            log(row % (groups, kind, "{:,}".format(r["series"]), fmt_rate(r),
+            log(row % (groups, kind, "text", "{:,}".format(r["series"]), fmt_rate(r),
                        "%.2f / %.2f" % (load["p50_us"] / 1e3, load["p99_us"] / 1e3),
                        "%.0f%%" % (100 * r["load_cpu"]),
                        "%.1f" % (r["scrape_after_push"] * 1e3), "%.1f" % (r["scrape_unchanged"] * 1e3),
@@ -524,18 +628,44 @@ def print_table(results, args, body_series, body_bytes):
                        "%.0f%%" % (100 * max(r["other_scrape"], r["other_load"]))))
         ref, ours = pair.get("reference"), pair.get("ours")
         if ref and ours and "load" in ref and "load" in ours:
-            log(row % ("", "ratio", "", "%.0fx" % (ours["push_rate"] / ref["push_rate"]), "", "",
+            log(row % ("", "ratio", "text", "", "%.0fx" % (ours["push_rate"] / ref["push_rate"]), "", "",
                        "%.1fx" % (ref["scrape_after_push"] / ours["scrape_after_push"]),
                        "%.1fx" % (ref["scrape_unchanged"] / ours["scrape_unchanged"]), "",
                        "%.2fx" % (ours["VmRSS"] / ref["VmRSS"]), ""))
+        # The protobuf push load ran on the same server right after the text one: push columns only.
+        for kind in ("reference", "ours"):
+            r = pair.get(kind)
+            if r is None or "load" not in r or ("pb" not in r and size not in args.protobuf_sizes):
+                continue
+            if "pb" not in r:
+                log("%-8s %-10s %-8s %s" % ("", kind, "protobuf", "FAILED: " + r.get("error", "not run")))
+                continue
+            pb, load = r["pb"], r["pb"]["load"]
+            log(row % ("", kind, "protobuf", "", fmt_rate(pb),
+                       "%.2f / %.2f" % (load["p50_us"] / 1e3, load["p99_us"] / 1e3),
+                       "%.0f%%" % (100 * pb["load_cpu"]), "", "", "", "", "%.0f%%" % (100 * pb["other_load"])))
+        if ref and ours and "pb" in ref and "pb" in ours:
+            log(row % ("", "ratio", "protobuf", "", "%.0fx" % (ours["pb"]["push_rate"] / ref["pb"]["push_rate"]),
+                       "", "", "", "", "", "", ""))
         log("-" * width)
     log("ratio rows: pushes/s ours/reference; scrape reference/ours (>1: ours faster); VmRSS ours/reference.")
+    checked = [r for r in results if "pb" in r]
+    if checked:
+        log("protobuf rows: the same push load with the protobuf body, on the same server right after the text"
+            " load; its series, scrape and VmRSS are the text row's.")
+        log("Same families (checked after the protobuf load: the groups must still show the fill's series, and a"
+            " group PUT as protobuf must scrape like one PUT as text): %s." % ", ".join(
+                "%s at %s: %d/%d series%s" % (r["kind"], "{:,}".format(r["planned"]), r["pb"]["check"]["protobuf_series"],
+                                               r["pb"]["check"]["text_series"],
+                                               "" if r["pb"]["check"]["protobuf_series"] == r["pb"]["check"]["text_series"]
+                                               else " DIFFERENT") for r in checked))
     log("VmRSS right after the fill (before scrapes and load); * = the fill stopped early (time budget).")
     log("srv CPU: the server's CPU time during the load / wall time. Scrape: request sent to last byte"
         " received, median of %d." % args.scrapes)
     log("other load: CPU used by other processes on the machine during the scrapes or the load, whichever"
         " is higher, in % of one core.")
-    busy = [r for r in results if "load" in r and max(r["other_scrape"], r["other_load"]) > 0.1]
+    busy = [r for r in results if "load" in r and max(r["other_scrape"], r["other_load"],
+                                                      r.get("pb", {}).get("other_load", 0)) > 0.1]
     if busy:
         log("WARNING: other processes used more than 10%% of a core during %s: those figures are disturbed;"
             " run again on a quiet machine." % ", ".join("%s at %s" % (r["kind"], "{:,}".format(r["planned"]))
@@ -587,6 +717,10 @@ def main():
     parser.add_argument("--ours", default=DEFAULT_OURS, help="default: %s" % DEFAULT_OURS)
     parser.add_argument("--reference", default=REFERENCE, help="default: %s" % REFERENCE)
     parser.add_argument("--wrk", default=WRK, help="default: %s" % WRK)
+    parser.add_argument("--encoder", default=DEFAULT_ENCODER,
+                        help="text body -> delimited protobuf, for the protobuf push row (default: %s)" % DEFAULT_ENCODER)
+    parser.add_argument("--skip-protobuf", action="store_true",
+                        help="no protobuf push load (it adds --warmup + --duration per server and size in --sizes)")
     parser.add_argument("--sizes", default="1000,3000", help="groups, both servers (default 1000,3000)")
     parser.add_argument("--ours-sizes", default="100000", help="groups, ours only (default 100000)")
     parser.add_argument("--duration", type=int, default=12, help="seconds of push load (default 12)")
@@ -611,7 +745,9 @@ def main():
         signal.signal(signal.SIGHUP, unwind)
 
     for path, what in ((args.ours, "our server (build-release)"), (args.wrk, "wrk (apt-get install wrk)")) + \
-            (() if args.skip_reference else ((args.reference, "the reference (prometheus-pushgateway)"),)):
+            (() if args.skip_reference else ((args.reference, "the reference (prometheus-pushgateway)"),)) + \
+            (() if args.skip_protobuf else ((args.encoder, "encode_protobuf_body (build-bench, target"
+                                                           " encode_protobuf_body; or --skip-protobuf)"),)):
         if not os.access(path, os.X_OK):
             log("missing: %s at %s" % (what, path))
             return 2
@@ -631,8 +767,20 @@ def main():
             plan.append(("reference", args.reference, size))
         plan.append(("ours", args.ours, size))
     plan += [("ours", args.ours, size) for size in ours_sizes]
+    # The protobuf row is for the sizes both servers run (an ours-only size has no reference to
+    # compare it with).
+    args.protobuf_sizes = set() if args.skip_protobuf else set(sizes)
 
     load_body = job_body(424242)
+    protobuf_body = None
+    if not args.skip_protobuf:
+        try:
+            protobuf_body = encode_protobuf(args.encoder, load_body)
+        except (RuntimeError, OSError, subprocess.SubprocessError) as error:
+            log("cannot make the protobuf body: %s" % error)
+            return 2
+        log("push bodies: text %d bytes, delimited protobuf %d bytes (%s)"
+            % (len(load_body), len(protobuf_body), args.encoder))
     before = machine_busy_seconds()
     time.sleep(1.0)
     idle_load = machine_busy_seconds() - before
@@ -646,16 +794,22 @@ def main():
             body_file = os.path.join(tmp, "push-body.txt")
             with open(body_file, "wb") as f:
                 f.write(load_body)
+            protobuf_file = os.path.join(tmp, "push-body.pb")
+            if protobuf_body is not None:
+                with open(protobuf_file, "wb") as f:
+                    f.write(protobuf_body)
             for kind, binary, size in plan:
                 if time.monotonic() > deadline:
                     log("time budget exhausted: %s at %d groups skipped" % (kind, size))
                     continue
                 log("%s, %s groups (%.0f s into the run):" % (kind, "{:,}".format(size), time.monotonic() - started))
-                results.append(measure(kind, binary, size, args, tmp, deadline, body_file, load_body))
+                protobuf = (protobuf_file, protobuf_body) if size in args.protobuf_sizes else None
+                results.append(measure(kind, binary, size, args, tmp, deadline, body_file, load_body, protobuf))
     except KeyboardInterrupt:
         log("\ninterrupted: every server and wrk started by this script has been stopped")
         return 130
-    ok = print_table(results, args, sample_lines(load_body), len(load_body))
+    ok = print_table(results, args, sample_lines(load_body), len(load_body),
+                     None if protobuf_body is None else len(protobuf_body))
     log("\nwhole run: %.0f s" % (time.monotonic() - started))
     return 0 if ok else 1
 
