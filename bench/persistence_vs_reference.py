@@ -187,7 +187,7 @@ class Server:
 
     def start(self, timeout=120.0):
         """Starts the server; returns seconds from exec to the first 200 from /-/ready (polled
-        every 5 ms, on the process that was started)."""
+        every 5 ms; then it checks that the process it started is the one listening)."""
         command = [self.binary, "--web.listen-address=%s:%d" % (HOST, self.port)] + self.flags
         cpu = self.cpu
         preexec = (lambda: os.sched_setaffinity(0, {cpu})) if cpu is not None else None
@@ -196,38 +196,42 @@ class Server:
             self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log_file,
                                             stderr=subprocess.STDOUT, start_new_session=True,
                                             preexec_fn=preexec, cwd=os.path.dirname(self.log_path))
-        owned = False
         while time.perf_counter() - start < timeout:
             if self.process.poll() is not None:
                 raise RuntimeError("%s exited with code %d before it was ready: %s"
                                    % (self.kind, self.process.returncode, self.log_tail()))
-            owned = owned or listening_pid_owns(self.process.pid, self.port)
-            if owned:
+            try:
+                conn = http.client.HTTPConnection(HOST, self.port, timeout=5)
                 try:
-                    conn = http.client.HTTPConnection(HOST, self.port, timeout=5)
-                    try:
-                        conn.request("GET", "/-/ready")
-                        response = conn.getresponse()
-                        response.read()
-                        if response.status == 200:
-                            return time.perf_counter() - start
-                    finally:
-                        conn.close()
-                except OSError:
-                    pass
+                    conn.request("GET", "/-/ready")
+                    response = conn.getresponse()
+                    response.read()
+                    if response.status == 200:
+                        seconds = time.perf_counter() - start
+                        # Checked after the timing: reading /proc/net/tcp can take 100 ms with
+                        # many sockets in TIME_WAIT.
+                        if not listening_pid_owns(self.process.pid, self.port):
+                            raise RuntimeError("another process answers on port %d" % self.port)
+                        return seconds
+                finally:
+                    conn.close()
+            except (OSError, http.client.HTTPException):
+                pass
             time.sleep(0.005)
         raise RuntimeError("%s did not become ready within %.0f s" % (self.kind, timeout))
 
     def terminate(self, timeout=120.0):
         """SIGTERM and a blocking wait (SIGKILL after `timeout`); returns (seconds, exit code)."""
         killer = threading.Timer(timeout, self.process.kill)
+        killer.daemon = True
         killer.start()
-        start = time.perf_counter()
-        self.process.terminate()
-        code = self.process.wait()
-        seconds = time.perf_counter() - start
-        killer.cancel()
-        return seconds, code
+        try:
+            start = time.perf_counter()
+            self.process.terminate()
+            code = self.process.wait()
+            return time.perf_counter() - start, code
+        finally:
+            killer.cancel()
 
     def alive(self):
         return self.process is not None and self.process.poll() is None
@@ -480,72 +484,79 @@ def print_report(loads, snaps, args, fs, started):
     width = 112
     log("")
     log("=" * width)
-    log("Persistence side by side. Push load: %d groups of 23 series (text bodies, 21 series + 2 push-time"
-        " gauges), wrk %d connections," % (args.groups, args.connections))
-    log("POST to random existing groups, consistency check on, %d s after %d s warm-up. Files on %s (%s)."
-        % (args.duration, args.warmup, args.tmp, fs))
+    log("Persistence side by side. Files on %s (%s)." % (args.tmp, fs))
+    if loads:
+        log("Push load: %d groups of 23 series (text bodies: 21 series + the 2 push-time gauges), wrk %d"
+            " connections POSTing to random existing groups," % (args.groups, args.connections))
+        log("consistency check on, %d s after %d s warm-up." % (args.duration, args.warmup))
     log("Placement: %s." % ("not pinned" if args.no_pin else "server on CPU %d; wrk and this script on CPU %d"
                             % (args.server_cpu, args.client_cpu)))
     log("=" * width)
-    row = "%-10s %-12s %10s %18s %8s %7s %12s"
-    log(row % ("server", "persistence", "pushes/s", "latency p50/p99", "srv CPU", "other", "ready (empty"))
-    log(row % ("", "", "", "ms", "(load)", "load", "start) ms"))
-    log("-" * width)
-    by = {}
-    for r in loads:
-        if "load" not in r:
-            log("%-10s %-12s FAILED: %s" % (r["kind"], r["label"], r.get("error", "?")))
-            continue
-        by[(r["kind"], r["label"])] = r
-        log(row % (r["kind"], r["label"], "%.0f" % r["push_rate"],
-                   "%.2f / %.2f" % (r["load"]["p50_us"] / 1e3, r["load"]["p99_us"] / 1e3),
-                   "%.0f%%" % (100 * r["load_cpu"]), "%.0f%%" % (100 * r["other_load"]), "%.0f" % (r["ready_empty"] * 1e3)))
-    log("-" * width)
+    by, snap = {}, {}
 
     def rate_ratio(a, b):
         return by[a]["push_rate"] / by[b]["push_rate"] if a in by and b in by else None
-    ratios = [("ours always / ours off", rate_ratio(("ours", "always"), ("ours", "off"))),
-              ("ours interval / ours off", rate_ratio(("ours", "interval"), ("ours", "off"))),
-              ("ours always / reference with persistence", rate_ratio(("ours", "always"), ("reference", "file, 5m"))),
-              ("ours interval / reference with persistence", rate_ratio(("ours", "interval"), ("reference", "file, 5m"))),
-              ("reference with persistence / reference off", rate_ratio(("reference", "file, 5m"), ("reference", "off")))]
-    for text, value in ratios:
-        if value is not None:
-            log("  pushes/s %-44s %8.2fx" % (text, value))
-    log("always: answered once fsync'ed; interval: once written (fsync every second); the reference writes its"
-        " whole file every 5m and at shutdown, nothing per push. fsyncs are not observable from outside.")
+    if loads:
+        row = "%-10s %-12s %10s %18s %8s %7s %12s"
+        log(row % ("server", "persistence", "pushes/s", "latency p50/p99", "srv CPU", "other", "ready (empty"))
+        log(row % ("", "", "", "ms", "(load)", "load", "start) ms"))
+        log("-" * width)
+        for r in loads:
+            if "load" not in r:
+                log("%-10s %-12s FAILED: %s" % (r["kind"], r["label"], r.get("error", "?")))
+                continue
+            by[(r["kind"], r["label"])] = r
+            log(row % (r["kind"], r["label"], "%.0f" % r["push_rate"],
+                       "%.2f / %.2f" % (r["load"]["p50_us"] / 1e3, r["load"]["p99_us"] / 1e3),
+                       "%.0f%%" % (100 * r["load_cpu"]), "%.0f%%" % (100 * r["other_load"]),
+                       "%.0f" % (r["ready_empty"] * 1e3)))
+        log("-" * width)
 
-    log("")
-    row = "%-10s %7s %8s %7s %11s %10s %12s %8s %10s %10s %9s"
-    log(row % ("server", "groups", "series", "fill s", "SIGTERM to", "snapshot", "file", "bytes/", "restart to",
-               "restore", "series"))
-    log(row % ("", "", "", "", "exit ms", "ms (log)", "bytes", "series", "ready ms", "ms (log)", "restored"))
-    log("-" * width)
-    snap = {}
-    for r in snaps:
-        if "ready" not in r:
-            log("%-10s FAILED: %s" % (r["kind"], r.get("error", "?")))
-            continue
-        snap[r["kind"]] = r
-        log(row % (r["kind"], "{:,}".format(r["groups"]) + ("" if r["groups"] == args.snapshot_groups else "*"),
-                   "{:,}".format(r["series"]), "%.1f" % r["fill_seconds"], "%.0f" % (r["shutdown"] * 1e3),
-                   "-" if r["persist_ms"] is None else r["persist_ms"], "{:,}".format(r["file_bytes"]),
-                   "%.1f" % (r["file_bytes"] / max(1, r["series"])), "%.0f" % (r["ready"] * 1e3),
-                   "-" if r["restore_ms"] is None else r["restore_ms"], "{:,}".format(r["series_after"])))
+        off, always, interval = ("ours", "off"), ("ours", "always"), ("ours", "interval")
+        ref_file, ref_off = ("reference", "file, 5m"), ("reference", "off")
+        ratios = [("ours always / ours off", rate_ratio(always, off)),
+                  ("ours interval / ours off", rate_ratio(interval, off)),
+                  ("ours always / reference with persistence", rate_ratio(always, ref_file)),
+                  ("ours interval / reference with persistence", rate_ratio(interval, ref_file)),
+                  ("reference with persistence / reference off", rate_ratio(ref_file, ref_off))]
+        for text, value in ratios:
+            if value is not None:
+                log("  pushes/s %-44s %8.2fx" % (text, value))
+        log("always: answered once fsync'ed; interval: once written (fsync every second); the reference writes its"
+            " whole file every 5m and at shutdown, nothing per push. fsyncs are not observable from outside.")
+
+    if snaps:
+        log("")
+        row = "%-10s %7s %8s %7s %11s %10s %12s %8s %10s %10s %9s"
+        log(row % ("server", "groups", "series", "fill s", "SIGTERM to", "snapshot", "file", "bytes/", "restart to",
+                   "restore", "series"))
+        log(row % ("", "", "", "", "exit ms", "ms (log)", "bytes", "series", "ready ms", "ms (log)", "restored"))
+        log("-" * width)
+        for r in snaps:
+            if "ready" not in r:
+                log("%-10s FAILED: %s" % (r["kind"], r.get("error", "?")))
+                continue
+            snap[r["kind"]] = r
+            log(row % (r["kind"], "{:,}".format(r["groups"]) + ("" if r["groups"] == args.snapshot_groups else "*"),
+                       "{:,}".format(r["series"]), "%.1f" % r["fill_seconds"], "%.0f" % (r["shutdown"] * 1e3),
+                       "-" if r["persist_ms"] is None else r["persist_ms"], "{:,}".format(r["file_bytes"]),
+                       "%.1f" % (r["file_bytes"] / max(1, r["series"])), "%.0f" % (r["ready"] * 1e3),
+                       "-" if r["restore_ms"] is None else r["restore_ms"], "{:,}".format(r["series_after"])))
+        ours, ref = snap.get("ours"), snap.get("reference")
+        if ours and ref:
+            log(row % ("ratio", "", "", "", "%.2fx" % (ref["shutdown"] / ours["shutdown"]), "", "",
+                       "%.2fx" % ((ours["file_bytes"] / ours["series"]) / (ref["file_bytes"] / ref["series"])),
+                       "%.2fx" % (ref["ready"] / ours["ready"]), "", ""))
+        log("-" * width)
+        log("series: the bench groups' sample lines in a scrape (push-time gauges included). SIGTERM to exit includes"
+            " the final snapshot;")
+        log("snapshot/restore ms (log): ours' own \"metrics persisted\"/\"metrics restored\" duration_ms (the reference"
+            " logs none). Restart to ready:")
+        log("exec to the first 200 from /-/ready (both restore before they listen), then one scrape must show every"
+            " sample as before.")
+        log("ratio row: SIGTERM to exit and restart to ready reference/ours (>1: ours faster); bytes/series"
+            " ours/reference (<1: ours smaller). * = fill stopped early.")
     ours, ref = snap.get("ours"), snap.get("reference")
-    if ours and ref:
-        log(row % ("ratio", "", "", "", "%.2fx" % (ref["shutdown"] / ours["shutdown"]), "", "",
-                   "%.2fx" % ((ours["file_bytes"] / ours["series"]) / (ref["file_bytes"] / ref["series"])),
-                   "%.2fx" % (ref["ready"] / ours["ready"]), "", ""))
-    log("-" * width)
-    log("series: the bench groups' sample lines in a scrape (push-time gauges included). SIGTERM to exit includes"
-        " the final snapshot;")
-    log("snapshot/restore ms (log): ours' own \"metrics persisted\"/\"metrics restored\" duration_ms (the reference"
-        " logs none). Restart to ready:")
-    log("exec to the first 200 from /-/ready (both restore before they listen), then one scrape must show every"
-        " sample as before.")
-    log("ratio row: SIGTERM to exit and restart to ready reference/ours (>1: ours faster); bytes/series"
-        " ours/reference (<1: ours smaller). * = fill stopped early.")
     busy = [(r["kind"], r["label"]) for r in loads if r.get("other_load", 0) > 0.1]
     if busy:
         log("WARNING: other processes used more than 10%% of a core during the load of %s: run again on a quiet"
@@ -623,7 +634,8 @@ def main():
     if not args.no_pin:
         cpus = os.sched_getaffinity(0)
         if args.server_cpu not in cpus or args.client_cpu not in cpus or args.server_cpu == args.client_cpu:
-            log("cannot pin to CPUs %d and %d (have %s): use --no-pin" % (args.server_cpu, args.client_cpu, sorted(cpus)))
+            log("cannot pin to CPUs %d and %d (have %s): use --no-pin"
+                % (args.server_cpu, args.client_cpu, sorted(cpus)))
             return 2
         os.sched_setaffinity(0, {args.client_cpu})
 
@@ -639,7 +651,8 @@ def main():
         with tempfile.TemporaryDirectory(prefix="qpgw-persistence-bench-", dir=args.tmpdir) as tmp:
             args.tmp = tmp
             fs = fs_type(tmp)
-            log("persistence files under %s (%s)%s" % (tmp, fs, " -- fsync is free there" if fs in ("tmpfs", "ramfs") else ""))
+            log("persistence files under %s (%s)%s"
+                % (tmp, fs, " -- fsync is free there" if fs in ("tmpfs", "ramfs") else ""))
             body_file = os.path.join(tmp, "push-body.txt")
             with open(body_file, "wb") as f:
                 f.write(job_body(424242))
