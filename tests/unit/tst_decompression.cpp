@@ -175,6 +175,15 @@ void TestDecompression::crc32cMatchesCheckValue()
     // RFC 3720 (iSCSI) appendix B.4: 32 bytes of zeros, and of 0xff.
     QCOMPARE(crc32c(QByteArray(32, '\0')), 0x8A9136AAu);
     QCOMPARE(crc32c(QByteArray(32, '\xff')), 0x62A8AB43u);
+    // The table and the CPU instruction agree, at every length and alignment.
+    QCOMPARE(crc32cPortable("123456789"), 0xE3069283u);
+    QByteArray data;
+    for (int i = 0; i < 300; ++i)
+        data.append(char(i * 37 + 11));
+    for (qsizetype start = 0; start < 9; ++start) {
+        for (qsizetype size = 0; start + size <= data.size(); size += 7)
+            QCOMPARE(crc32c(QByteArrayView(data).sliced(start, size)), crc32cPortable(QByteArrayView(data).sliced(start, size)));
+    }
 }
 
 void TestDecompression::otherEncodingsPassBodyThrough_data()

@@ -119,12 +119,24 @@ std::optional<QString> Persistence::start()
 void Persistence::journal(const JournalEntry &entry)
 {
     m_changedSinceSnapshot = true;
-    const quint64 ticket = ++m_lastTicket;
-    // Encoded on the journal's thread: the group snapshot is immutable, and the store's
-    // thread goes back to serving requests at once.
+    m_pending.push_back(PendingEntry{entry, ++m_lastTicket});
+    // The changes of one pass of the event loop (often many pushes from many connections) go
+    // to the journal's thread together: one hand-over, not one thread wake-up per push.
+    if (m_pending.size() == 1)
+        QMetaObject::invokeMethod(this, &Persistence::handOver, Qt::QueuedConnection);
+}
+
+void Persistence::handOver()
+{
+    if (m_pending.empty() || !m_writer)
+        return;
+    // Encoded on the journal's thread: group snapshots are immutable, and the store's thread
+    // goes back to serving requests at once.
     JournalWriter *writer = m_writer;
-    QMetaObject::invokeMethod(writer, [writer, entry, ticket] { writer->append(encodeJournalRecord(entry), ticket); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(writer, [writer, batch = std::exchange(m_pending, {})] {
+        for (const PendingEntry &pending : batch)
+            writer->append(encodeJournalRecord(pending.entry), pending.ticket);
+    }, Qt::QueuedConnection);
 }
 
 void Persistence::timerEvent(QTimerEvent *event)
@@ -140,6 +152,7 @@ void Persistence::compact()
     m_snapshotRunning = true;
     m_changedSinceSnapshot = false;
     const quint64 generation = ++m_generation;
+    handOver();
     // Queued behind every earlier append: earlier changes go to the old journal, later ones to
     // the new; the snapshot below is taken after that cut, so it covers the old journal.
     QMetaObject::invokeMethod(m_writer, "startNewJournal", Qt::QueuedConnection, Q_ARG(quint64, generation));
@@ -178,6 +191,7 @@ void Persistence::stop()
     m_started = false;
     killTimer(m_timer);
     disconnect(&m_store, nullptr, this, nullptr);
+    handOver();
     m_snapshotPool.waitForDone();
     // Everything journaled goes to the disk first; then one last snapshot makes the journals
     // unnecessary. A crash in between still has snapshot + journals.

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <optional>
+#include <vector>
 
 namespace qpgw {
 
@@ -67,6 +68,8 @@ Q_SIGNALS:
 
 private:
     void journal(const JournalEntry &entry);
+    // Hands the changes journaled since the last call to the journal's thread, in order.
+    void handOver();
     // Starts journal m_generation + 1 and writes the store as snapshot of that generation on
     // the worker; removes older journals once it is committed.
     void compact();
@@ -79,6 +82,12 @@ private:
     JournalWriter *m_writer = nullptr;
     QThreadPool m_snapshotPool; // one thread: snapshots never overlap
     quint64 m_generation = 0;   // of the journal being written
+    struct PendingEntry
+    {
+        JournalEntry entry;
+        quint64 ticket;
+    };
+    std::vector<PendingEntry> m_pending; // journaled, not yet handed to the journal's thread
     quint64 m_lastTicket = 0;
     quint64 m_durableTicket = 0;
     bool m_changedSinceSnapshot = false;
