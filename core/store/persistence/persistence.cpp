@@ -50,7 +50,7 @@ std::optional<QString> Persistence::restore()
             const Expected<QString> moved = moveAside(file);
             if (!moved)
                 return u"cannot move %1 aside: %2"_s.arg(file, moved.error().message);
-            m_logger.warn(u"unreadable persistence file moved aside; starting empty"_s,
+            m_logger.warn(u"persistence file moved aside (the state it belongs to cannot be read); starting empty"_s,
                           {{u"file", file}, {u"moved_to", *moved}, {u"err", recovered.error().message}});
         }
         m_generation = 1;
