@@ -83,46 +83,14 @@ SampleValue sampleCount(const HistogramValue &histogram)
                                           : countValue(histogram.sampleCount);
 }
 
-// The label a summary or histogram line adds after the metric's own labels.
-struct ExtraLabel
-{
-    QByteArrayView name; // empty: none
-    double value = 0;
-};
+using ExtraLabel = SeriesExtraLabel;
 
-// `name{a="x",le="1.0"}`, or `{"a.b",a="x"}` when the name must be quoted. Without a name (an
-// exemplar) the braces are always written: OpenMetrics spells an empty label set `{}` there.
+// `name{a="x",le="1.0"}`; an exemplar's `{...}` (no name) is `{}` when empty, as OpenMetrics
+// spells an empty label set there.
 void appendNameAndLabels(QByteArray &out, const WireName *name, QByteArrayView suffix,
                          const Labels &labels, NameEscaping escaping, ExtraLabel extra = {})
 {
-    char separator = '{';
-    if (name) {
-        if (name->quoted()) {
-            out.append('{');
-            separator = ',';
-        }
-        name->append(out, suffix);
-    }
-    for (const LabelPair &label : labels) {
-        out.append(separator);
-        WireName(label.name, escaping).append(out);
-        appendLiteral(out, "=\"");
-        appendEscaped(out, label.value, true);
-        out.append('"');
-        separator = ',';
-    }
-    if (!extra.name.isEmpty()) {
-        out.append(separator);
-        out.append(extra.name);
-        appendLiteral(out, "=\"");
-        appendFloat(out, extra.value);
-        out.append('"');
-        separator = ',';
-    }
-    if (separator == ',')
-        out.append('}');
-    else if (!name)
-        appendLiteral(out, "{}");
+    appendSeriesId(out, name, suffix, labels, escaping, extra, appendFloat);
 }
 
 // ` # {labels} value [timestamp]` after a counter's or a bucket's value.

@@ -139,26 +139,17 @@ void WireName::append(QByteArray &out, QByteArrayView suffix) const
     out.append('"');
 }
 
-namespace {
-
-// The label a summary or histogram line adds after the metric's own labels.
-struct ExtraLabel
-{
-    QByteArrayView name; // empty: none
-    double value = 0;
-};
-
-// One sample line: `name{labels} value\n`. A name that must be quoted moves inside the braces
-// as their first item, `{"a.b",l="v"} 1`, as the reference writes it.
-void appendSampleLine(QByteArray &out, const WireName &name, QByteArrayView suffix,
-                      const Labels &labels, NameEscaping escaping, ExtraLabel extra, double value)
+void appendSeriesId(QByteArray &out, const WireName *name, QByteArrayView suffix, const Labels &labels,
+                    NameEscaping escaping, SeriesExtraLabel extra, void (*writeValue)(QByteArray &, double))
 {
     char separator = '{';
-    if (name.quoted()) {
-        out.append('{');
-        separator = ',';
+    if (name) {
+        if (name->quoted()) {
+            out.append('{');
+            separator = ',';
+        }
+        name->append(out, suffix);
     }
-    name.append(out, suffix);
     for (const LabelPair &label : labels) {
         out.append(separator);
         WireName(label.name, escaping).append(out);
@@ -171,12 +162,25 @@ void appendSampleLine(QByteArray &out, const WireName &name, QByteArrayView suff
         out.append(separator);
         out.append(extra.name);
         appendLiteral(out, "=\"");
-        appendSampleValue(out, extra.value);
+        writeValue(out, extra.value);
         out.append('"');
         separator = ',';
     }
     if (separator == ',')
         out.append('}');
+    else if (!name)
+        appendLiteral(out, "{}");
+}
+
+namespace {
+
+using ExtraLabel = SeriesExtraLabel;
+
+// One sample line: `name{labels} value\n`.
+void appendSampleLine(QByteArray &out, const WireName &name, QByteArrayView suffix,
+                      const Labels &labels, NameEscaping escaping, ExtraLabel extra, double value)
+{
+    appendSeriesId(out, &name, suffix, labels, escaping, extra, appendSampleValue);
     out.append(' ');
     appendSampleValue(out, value);
     out.append('\n');

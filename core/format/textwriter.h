@@ -45,6 +45,19 @@ private:
     bool m_quoted = false;
 };
 
+// `name{labels,extra="value"}`: how both text writers (0.0.4 and OpenMetrics) name a series.
+// A name that must be quoted moves inside the braces as their first item, `{"a.b",l="v"}`, as
+// the reference writes it. Without a name (an OpenMetrics exemplar) the braces are always
+// written, `{}` when empty. `extraName` (quantile, le) is left out when empty; its value is
+// written by `writeValue`, the caller's number format.
+struct SeriesExtraLabel
+{
+    QByteArrayView name; // empty: none
+    double value = 0;
+};
+void appendSeriesId(QByteArray &out, const WireName *name, QByteArrayView suffix, const Labels &labels,
+                    NameEscaping escaping, SeriesExtraLabel extra, void (*writeValue)(QByteArray &, double));
+
 // Text format 0.0.4 writers. The small pieces exist so that the store can cache one series'
 // lines and assemble a family from many groups without re-rendering.
 //
