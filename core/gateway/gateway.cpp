@@ -10,6 +10,7 @@
 #include "store/persistence/persistence.h"
 
 #include <QElapsedTimer>
+#include <QMetaMethod>
 #include <QHostInfo>
 #include <QTcpSocket>
 #include <QTimer>
@@ -93,10 +94,28 @@ Gateway::Gateway(GatewayConfig config, QObject *parent)
     m_api->setOwnFamilies([this, build] { return m_selfMetrics->families(build, http::readProcessMetrics()); });
     // Answer first, then stop: the quit handler runs while the answer is being written.
     m_api->setQuitHandler([this] { QMetaObject::invokeMethod(this, &Gateway::quitRequested, Qt::QueuedConnection); });
+    // The name changeHandled's signature uses, for queued delivery and string-based connections.
+    qRegisterMetaType<http::ChangeRecord>("qpgw::http::ChangeRecord");
+    m_api->setChangeObserver([this](const http::ChangeRecord &record) { Q_EMIT changeHandled(record); },
+                             [this] { return m_changeListeners.load(std::memory_order_relaxed) > 0; });
     m_server = std::make_unique<http::HttpServer>(*m_api);
 }
 
 Gateway::~Gateway() = default;
+
+// Qt may call these from the connecting thread: hence the atomic.
+void Gateway::connectNotify(const QMetaMethod &signal)
+{
+    if (signal == QMetaMethod::fromSignal(&Gateway::changeHandled))
+        m_changeListeners.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Gateway::disconnectNotify(const QMetaMethod &signal)
+{
+    // An invalid method: a disconnect of everything, which may include our receivers.
+    if (signal == QMetaMethod::fromSignal(&Gateway::changeHandled) || !signal.isValid())
+        m_changeListeners.store(receivers(SIGNAL(changeHandled(qpgw::http::ChangeRecord))), std::memory_order_relaxed);
+}
 
 std::optional<QString> Gateway::start()
 {

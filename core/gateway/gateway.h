@@ -2,10 +2,12 @@
 
 #include "gateway/gatewayconfig.h"
 #include "gateway/logger.h"
+#include "http/changerecord.h"
 
 #include <QList>
 #include <QObject>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -48,6 +50,14 @@ Q_SIGNALS:
     // A permitted PUT/POST /-/quit was answered.
     void quitRequested();
     void stopped();
+    // A push or delete request was answered (or is about to be: with persistence, once its
+    // change is durable), accepted or rejected. Receivers on another thread get it queued.
+    void changeHandled(const qpgw::http::ChangeRecord &record);
+
+protected:
+    // Count the receivers of changeHandled(), so that no record is built while none listens.
+    void connectNotify(const QMetaMethod &signal) override;
+    void disconnectNotify(const QMetaMethod &signal) override;
 
 private:
     void finishStop();
@@ -61,6 +71,7 @@ private:
     std::unique_ptr<http::HttpServer> m_server;
     QList<http::GuardedTcpServer *> m_listeners;
     bool m_stopping = false;
+    std::atomic<int> m_changeListeners{0};
 };
 
 } // namespace qpgw

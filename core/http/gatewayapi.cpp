@@ -116,13 +116,15 @@ HttpResponse GatewayApi::dispatch(const HttpRequest &request, const RouteDecisio
         response = scrape(request);
         break;
     case Handler::Push:
-        response = push(request, decision);
-        counted = "push";
+    case Handler::Delete: {
+        // Parsed once: the handler acts on the key, the change report names it.
+        const Expected<GroupingKey> key = parseGroupingPath(decision.groupingPath, m_options.names);
+        const bool isPush = decision.handler == Handler::Push;
+        response = isPush ? push(request, key) : remove(request, key);
+        counted = isPush ? "push" : "delete";
+        reportChange(request, key, response);
         break;
-    case Handler::Delete:
-        response = remove(request, decision);
-        counted = "delete";
-        break;
+    }
     case Handler::Quit:
         response = quit();
         break;
@@ -137,12 +139,11 @@ HttpResponse GatewayApi::dispatch(const HttpRequest &request, const RouteDecisio
     return response;
 }
 
-HttpResponse GatewayApi::push(const HttpRequest &request, const RouteDecision &decision)
+HttpResponse GatewayApi::push(const HttpRequest &request, const Expected<GroupingKey> &key)
 {
     QElapsedTimer timer;
     timer.start();
     const HttpResponse response = [&]() -> HttpResponse {
-        const Expected<GroupingKey> key = parseGroupingPath(decision.groupingPath, m_options.names);
         if (!key) {
             m_logger.debug(u"failed to parse URL"_s, {{u"url", QString::fromUtf8(request.encodedPath)},
                                                       {u"err", key.error().message}});
@@ -190,9 +191,8 @@ Expected<QList<MetricFamily>> GatewayApi::parsePushBody(const HttpRequest &reque
     return parseTextFormat(*body, m_options.names);
 }
 
-HttpResponse GatewayApi::remove(const HttpRequest &request, const RouteDecision &decision)
+HttpResponse GatewayApi::remove(const HttpRequest &request, const Expected<GroupingKey> &key)
 {
-    const Expected<GroupingKey> key = parseGroupingPath(decision.groupingPath, m_options.names);
     if (!key) {
         m_logger.debug(u"failed to parse URL"_s, {{u"url", QString::fromUtf8(request.encodedPath)},
                                                   {u"err", key.error().message}});
@@ -200,6 +200,23 @@ HttpResponse GatewayApi::remove(const HttpRequest &request, const RouteDecision 
     }
     m_store.remove(*key);
     return HttpResponse{202, {}, {}, false};
+}
+
+void GatewayApi::reportChange(const HttpRequest &request, const Expected<GroupingKey> &key,
+                              const HttpResponse &response) const
+{
+    if (!m_changeObserver || (m_changeWanted && !m_changeWanted()))
+        return;
+    ChangeRecord record;
+    record.time = m_changeClock();
+    record.method = request.method;
+    record.groupingKey = key ? key->toDisplayString() : QString::fromUtf8(request.encodedPath);
+    record.bodyBytes = request.body.size();
+    record.status = response.status;
+    // Error answers are Go's http.Error: the message and a newline.
+    if (!record.succeeded())
+        record.reason = QString::fromUtf8(response.body).trimmed();
+    m_changeObserver(record);
 }
 
 HttpResponse GatewayApi::scrape(const HttpRequest &request)

@@ -1,11 +1,14 @@
 #pragma once
 
+#include "http/changerecord.h"
 #include "http/httpmessage.h"
 #include "http/router.h"
 #include "model/error.h"
+#include "model/groupingkey.h"
 #include "model/metric.h"
 #include "model/names.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 
 #include <functional>
@@ -48,11 +51,26 @@ public:
     // With persistence: the journal ticket of the last change; answers to pushes and deletes
     // carry it, so that the transport sends them only once the change is durable.
     void setDurabilityTicket(std::function<quint64()> lastTicket) { m_lastTicket = std::move(lastTicket); }
+    // Told of every request handled as a push or a delete (PUT, POST, DELETE below
+    // /metrics/job...) once its answer is decided, rejected ones included, on the thread that
+    // handles requests. Not told of scrapes, health checks, or requests that reach no handler
+    // (404, 405, redirects).
+    // `wanted`, if set, is asked first: no record is built while nobody listens (the headless
+    // server's pushes pay nothing for the console's log).
+    void setChangeObserver(std::function<void(const ChangeRecord &)> observer, std::function<bool()> wanted = {})
+    {
+        m_changeObserver = std::move(observer);
+        m_changeWanted = std::move(wanted);
+    }
+    // The source of ChangeRecord::time; tests pin it. Default: QDateTime::currentDateTimeUtc().
+    void setChangeClock(std::function<QDateTime()> clock) { m_changeClock = std::move(clock); }
 
 private:
     HttpResponse dispatch(const HttpRequest &request, const RouteDecision &decision);
-    HttpResponse push(const HttpRequest &request, const RouteDecision &decision);
-    HttpResponse remove(const HttpRequest &request, const RouteDecision &decision);
+    // `key`: the request's grouping path, parsed (or why it did not parse).
+    HttpResponse push(const HttpRequest &request, const Expected<GroupingKey> &key);
+    HttpResponse remove(const HttpRequest &request, const Expected<GroupingKey> &key);
+    void reportChange(const HttpRequest &request, const Expected<GroupingKey> &key, const HttpResponse &response) const;
     // The push body as families: decompressed by Content-Encoding, then parsed by Content-Type.
     Expected<QList<MetricFamily>> parsePushBody(const HttpRequest &request) const;
     HttpResponse scrape(const HttpRequest &request);
@@ -66,6 +84,9 @@ private:
     std::function<void()> m_quit;
     std::function<QList<MetricFamily>()> m_ownFamilies;
     std::function<quint64()> m_lastTicket;
+    std::function<void(const ChangeRecord &)> m_changeObserver;
+    std::function<bool()> m_changeWanted;
+    std::function<QDateTime()> m_changeClock = [] { return QDateTime::currentDateTimeUtc(); };
 };
 
 // Go's approximation of a request's size, which pushgateway_http_push_size_bytes observes:
