@@ -14,8 +14,10 @@ readonly BUILD_DIR=${QPGW_BUILD_DIR:-build}
 readonly FUZZ_BUILD_DIR=${QPGW_FUZZ_BUILD_DIR:-build-fuzz}
 # qt6-httpserver-dev's CMake package is only found with qt6-websockets-dev installed.
 # libprotobuf + protoc: the io.prometheus.client schema; zlib and snappy: compressed bodies.
+# The console's translations: lupdate/lrelease (qt6-l10n-tools) and their CMake package
+# Qt6LinguistTools (qt6-tools-dev); Qt's own translations come with qt6-translations-l10n.
 readonly BUILD_PACKAGES=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libgl-dev
-    libprotobuf-dev protobuf-compiler zlib1g-dev libsnappy-dev)
+    libprotobuf-dev protobuf-compiler zlib1g-dev libsnappy-dev qt6-l10n-tools qt6-tools-dev qt6-translations-l10n)
 # The libFuzzer run needs clang and its runtime; the German locale proves locale independence.
 # The e2e tests need Python's prometheus_client (for /usr/bin/python3), Prometheus and the
 # reference Pushgateway; they run their own instances on free loopback ports and temp dirs,

@@ -103,7 +103,9 @@ Gateway::Gateway(GatewayConfig config, QObject *parent)
 
 Gateway::~Gateway() = default;
 
-// Qt may call these from the connecting thread: hence the atomic.
+// Qt may call these from the connecting thread, hence the atomic, and with one of its internal
+// mutexes locked (when a receiver is destroyed), hence a count: they may not call back into
+// QObject (receivers() there deadlocks when the receiver shares the sender's pooled mutex).
 void Gateway::connectNotify(const QMetaMethod &signal)
 {
     if (signal == QMetaMethod::fromSignal(&Gateway::changeHandled))
@@ -112,9 +114,15 @@ void Gateway::connectNotify(const QMetaMethod &signal)
 
 void Gateway::disconnectNotify(const QMetaMethod &signal)
 {
-    // An invalid method: a disconnect of everything, which may include our receivers.
-    if (signal == QMetaMethod::fromSignal(&Gateway::changeHandled) || !signal.isValid())
-        m_changeListeners.store(receivers(SIGNAL(changeHandled(qpgw::http::ChangeRecord))), std::memory_order_relaxed);
+    if (signal == QMetaMethod::fromSignal(&Gateway::changeHandled)) {
+        m_changeListeners.fetch_sub(1, std::memory_order_relaxed);
+    } else if (!signal.isValid()) {
+        // A disconnect of everything, which may include our receivers: recounted on our own
+        // thread, outside Qt's locks.
+        QMetaObject::invokeMethod(this, [this] {
+            m_changeListeners.store(receivers(SIGNAL(changeHandled(qpgw::http::ChangeRecord))), std::memory_order_relaxed);
+        }, Qt::QueuedConnection);
+    }
 }
 
 std::optional<QString> Gateway::start()

@@ -1,0 +1,115 @@
+// qpushgateway: the desktop console. Parse the flags (persisting to the user's data directory by
+// default), then either serve headless (--headless, or no display) or run the gateway on its own
+// thread under the main window until the window closes, SIGTERM, SIGINT or a permitted /-/quit.
+
+#include "consolecontroller.h"
+#include "gateway/gatewayconfig.h"
+#include "gateway/serve.h"
+#include "gateway/unixsignals.h"
+#include "mainwindow.h"
+#include "translations.h"
+
+#include <QApplication>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+using namespace qpgw;
+
+namespace {
+
+const char *const HeadlessFlag = "--headless";
+
+// Whether --headless is among the flags (before a "--").
+bool headlessRequested(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--") == 0)
+            return false;
+        if (std::strcmp(argv[i], HeadlessFlag) == 0)
+            return true;
+    }
+    return false;
+}
+
+// Whether a window could be shown: a platform plugin chosen explicitly, or an X11 or Wayland
+// display to connect to. Checked before QApplication exists, which would abort without one.
+bool displayAvailable()
+{
+    return !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") || !qEnvironmentVariableIsEmpty("DISPLAY")
+        || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+}
+
+// The arguments the gateway's flags are parsed from: without the program and the first
+// --headless (the console's own flag).
+QStringList gatewayArguments(QStringList arguments)
+{
+    arguments.removeFirst();
+    for (qsizetype i = 0; i < arguments.size() && arguments.at(i) != QLatin1StringView("--"); ++i) {
+        if (arguments.at(i) == QLatin1StringView(HeadlessFlag)) {
+            arguments.removeAt(i);
+            break;
+        }
+    }
+    return arguments;
+}
+
+// The user's data directory may not exist yet on a first run: created for the default
+// persistence file only (a path given on the command line is used as given, as the reference does).
+void createDefaultPersistenceDirectory(const GatewayConfig &config)
+{
+    const QString defaultFile = desktopDefaults().persistenceFile;
+    if (!defaultFile.isEmpty() && config.persistenceFile == defaultFile)
+        QDir().mkpath(QFileInfo(defaultFile).absolutePath());
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    const QString program = QStringLiteral("qpushgateway");
+    const bool headless = headlessRequested(argc, argv);
+    const bool noDisplay = !headless && !displayAvailable();
+    QCoreApplication::setApplicationName(program);
+    const std::unique_ptr<QCoreApplication> app = headless || noDisplay
+        ? std::make_unique<QCoreApplication>(argc, argv)
+        : std::make_unique<QApplication>(argc, argv);
+
+    const Expected<CommandLine> commandLine = parseCommandLine(gatewayArguments(app->arguments()), desktopDefaults());
+    const QString extraHelp = QStringLiteral("      --headless                 Run without a window, as qpushgateway-headless.\n");
+    if (const std::optional<int> status = answerCommandLine(program, commandLine, extraHelp))
+        return *status;
+    createDefaultPersistenceDirectory(commandLine->config);
+
+    if (headless || noDisplay) {
+        if (noDisplay)
+            std::fprintf(stderr, "%s: no display available (neither DISPLAY nor WAYLAND_DISPLAY is set); running headless\n",
+                         qPrintable(program));
+        return serveUntilStopped(*app, program, commandLine->config);
+    }
+
+    // The system locale's translation (German, French), before any window exists.
+    gui::installTranslations(*app);
+    gui::ConsoleController controller(commandLine->config);
+    if (const std::optional<QString> error = controller.start()) {
+        std::fprintf(stderr, "%s: %s\n", qPrintable(program), qPrintable(*error));
+        return 1;
+    }
+    UnixSignals stopSignals({SIGTERM, SIGINT});
+    QObject::connect(&stopSignals, &UnixSignals::received, app.get(), &QCoreApplication::quit);
+    QObject::connect(&controller, &gui::ConsoleController::quitRequested, app.get(), &QCoreApplication::quit);
+    int status = 0;
+    {
+        gui::MainWindow window(controller);
+        window.show();
+        status = app->exec();
+        window.saveSettings();
+    }
+    controller.shutdown();
+    return status;
+}

@@ -1,0 +1,88 @@
+#include "consolecontroller.h"
+
+#include "gateway/gateway.h"
+#include "store/storeobserver.h"
+
+#include <QDeadlineTimer>
+
+#include <utility>
+
+namespace qpgw::gui {
+
+namespace {
+// How long shutdown() waits for the gateway: its own grace period for answers in flight plus
+// the final persistence snapshot, with room to spare.
+constexpr int ShutdownTimeoutMs = 30000;
+}
+
+ConsoleController::ConsoleController(GatewayConfig config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+{
+    m_thread.setObjectName(QStringLiteral("gateway"));
+}
+
+ConsoleController::~ConsoleController()
+{
+    shutdown();
+}
+
+MetricStore *ConsoleController::store() const
+{
+    return m_gateway ? &m_gateway->store() : nullptr;
+}
+
+std::optional<QString> ConsoleController::start()
+{
+    Q_ASSERT(!m_anchor);
+    m_anchor = new QObject;
+    m_anchor->moveToThread(&m_thread);
+    m_thread.start();
+
+    std::optional<QString> error;
+    // Everything the gateway owns is created on its thread, so that it belongs there.
+    QMetaObject::invokeMethod(m_anchor, [this, &error] {
+        auto *gateway = new Gateway(m_config);
+        error = gateway->start();
+        if (error) {
+            delete gateway;
+            return;
+        }
+        m_observer = new StoreObserver(gateway->store(), gateway);
+        m_addresses = gateway->listeningAddresses();
+        connect(gateway, &Gateway::quitRequested, this, &ConsoleController::quitRequested);
+        // Once stopped: gone on its own thread, then the thread ends (deferred deletes are
+        // carried out as it finishes).
+        connect(gateway, &Gateway::stopped, gateway, [gateway] {
+            gateway->deleteLater();
+            QThread::currentThread()->quit();
+        });
+        m_gateway = gateway;
+    }, Qt::BlockingQueuedConnection);
+
+    if (error) {
+        m_thread.quit();
+        m_thread.wait();
+        delete std::exchange(m_anchor, nullptr);
+        return error;
+    }
+    m_startTime = QDateTime::currentDateTimeUtc();
+    return std::nullopt;
+}
+
+void ConsoleController::shutdown()
+{
+    if (!m_gateway)
+        return;
+    QMetaObject::invokeMethod(m_gateway, &Gateway::stop, Qt::QueuedConnection);
+    if (!m_thread.wait(QDeadlineTimer(ShutdownTimeoutMs))) {
+        qWarning("the gateway did not stop in time; ending its thread");
+        m_thread.quit();
+        m_thread.wait();
+    }
+    m_gateway = nullptr;
+    m_observer = nullptr;
+    delete std::exchange(m_anchor, nullptr);
+}
+
+} // namespace qpgw::gui

@@ -1,0 +1,401 @@
+// MainWindow and ConsoleController: a real gateway on its own thread behind the console. Pushes
+// over HTTP appear in the tree and the viewer; deletes and wipes go through a confirmation and
+// the store, and leave the tree and /metrics because the store said so; a rejected push shows
+// its reason in the push log; the filter hides other jobs. The qpushgateway binary runs
+// headless (asked to, or for want of a display) and stops on SIGTERM.
+
+#include "consolecontroller.h"
+#include "groupfilterproxymodel.h"
+#include "grouptreemodel.h"
+#include "familytablemodel.h"
+#include "mainwindow.h"
+#include "metricviewer.h"
+#include "pushlogmodel.h"
+#include "store/group.h"
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QTest>
+#include <QTreeView>
+
+#include <memory>
+
+using namespace qpgw;
+using namespace qpgw::gui;
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto Reporting = QAbstractItemModelTester::FailureReportingMode::QtTest;
+constexpr int ReplyTimeoutMs = 10000;
+
+struct Reply
+{
+    int status = 0;
+    QByteArray body;
+};
+
+// The console over a gateway on a free loopback port, its models checked throughout.
+struct Console
+{
+    ConsoleController controller{config()};
+    std::unique_ptr<MainWindow> window;
+    std::unique_ptr<QAbstractItemModelTester> treeTester;
+    std::unique_ptr<QAbstractItemModelTester> filterTester;
+    std::unique_ptr<QAbstractItemModelTester> logTester;
+    QNetworkAccessManager manager;
+    quint16 port = 0;
+
+    static GatewayConfig config()
+    {
+        GatewayConfig config;
+        config.listenAddresses = {u"127.0.0.1:0"_s};
+        config.logLevel = LogLevel::Error;
+        return config;
+    }
+
+    Console()
+    {
+        if (const std::optional<QString> error = controller.start())
+            qFatal("gateway did not start: %s", qPrintable(*error));
+        port = quint16(controller.listeningAddresses().constFirst().section(u':', -1).toUInt());
+        window = std::make_unique<MainWindow>(controller);
+        window->treeModel()->setCoalescingInterval(5ms);
+        window->pushLogModel()->setCoalescingInterval(5ms);
+        treeTester = std::make_unique<QAbstractItemModelTester>(window->treeModel(), Reporting);
+        filterTester = std::make_unique<QAbstractItemModelTester>(window->filterModel(), Reporting);
+        logTester = std::make_unique<QAbstractItemModelTester>(window->pushLogModel(), Reporting);
+        window->show();
+    }
+
+    ~Console()
+    {
+        treeTester.reset();
+        filterTester.reset();
+        logTester.reset();
+        window.reset(); // before the controller ends the gateway it shows
+    }
+
+    Reply send(const QByteArray &method, const QString &path, const QByteArray &body = {})
+    {
+        QNetworkRequest request(QUrl(u"http://127.0.0.1:%1"_s.arg(port) + path));
+        QNetworkReply *reply = manager.sendCustomRequest(request, method, body);
+        QEventLoop loop;
+        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        QTimer::singleShot(ReplyTimeoutMs, &loop, &QEventLoop::quit);
+        loop.exec();
+        Reply result;
+        if (reply->isFinished()) {
+            result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            result.body = reply->readAll();
+        }
+        reply->deleteLater();
+        return result;
+    }
+
+    int push(const QString &path, const QByteArray &body) { return send("PUT", u"/metrics"_s + path, body).status; }
+    QByteArray scrape() { return send("GET", u"/metrics"_s).body; }
+
+    GroupTreeModel &tree() const { return *window->treeModel(); }
+
+    // The key of job `job`'s group number `row` in the tree, or an empty key.
+    GroupingKey keyOf(const QString &job, int row = 0) const
+    {
+        const QModelIndex jobIndex = tree().indexOfJob(job);
+        return tree().index(row, 0, jobIndex).data(GroupTreeModel::KeyRole).value<GroupingKey>();
+    }
+
+    int groupsOf(const QString &job) const { return tree().rowCount(tree().indexOfJob(job)); }
+
+    // Clicks the pending confirmation's accepting (or cancelling) button.
+    bool answerConfirmation(bool accept)
+    {
+        QMessageBox *box = window->pendingConfirmation();
+        if (!box || !box->isVisible())
+            return false;
+        for (QAbstractButton *button : box->buttons()) {
+            const bool destructive = box->buttonRole(button) == QMessageBox::DestructiveRole;
+            if (destructive == accept) {
+                button->click();
+                return true;
+            }
+        }
+        return false;
+    }
+};
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void shouldShowAPushedGroupAndItsFamilies();
+    void shouldDeleteTheSelectedGroupOnlyOnceConfirmed();
+    void shouldAskOnTheDeleteKey();
+    void shouldFocusTheFilterOnCtrlF();
+    void shouldDeleteAllGroupsOfAJob();
+    void shouldWipeEverything();
+    void shouldLogARejectedPushWithItsReason();
+    void filterShouldHideOtherJobs();
+    void shouldCopyACurlCommandThatPushes();
+    void curlCommandShouldNameAReachableHost();
+    void shouldRememberSplitterState();
+    void binaryShouldRunHeadlessAndStopOnSigterm_data();
+    void binaryShouldRunHeadlessAndStopOnSigterm();
+};
+
+void TestMainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(u"qpgw-tests"_s);
+    QCoreApplication::setApplicationName(u"tst_mainwindow"_s);
+    QSettings().clear();
+}
+
+void TestMainWindow::shouldShowAPushedGroupAndItsFamilies()
+{
+    Console c;
+    QCOMPARE(c.push(u"/job/batch/instance/a"_s, "# TYPE some_metric gauge\nsome_metric 3\nother_metric{x=\"1\"} 1\n"), 200);
+    QTRY_COMPARE(c.groupsOf(u"batch"_s), 1);
+    const GroupingKey key = c.keyOf(u"batch"_s);
+    QVERIFY(key.value("instance") && *key.value("instance") == "a");
+
+    QVERIFY(c.window->selectGroup(key));
+    QVERIFY(c.window->viewer()->group());
+    QCOMPARE(c.window->viewer()->group()->key, key);
+    QVERIFY(c.window->viewer()->familyModel()->rowOf("some_metric") >= 0);
+    QVERIFY(c.window->viewer()->familyModel()->rowOf("other_metric") >= 0);
+    QVERIFY(c.window->deleteGroupAction()->isEnabled());
+    QTRY_VERIFY2(c.window->statusText().contains(u"1 group"_s), qPrintable(c.window->statusText()));
+    QVERIFY(c.window->statusText().contains(c.controller.listeningAddresses().constFirst()));
+
+    // A new push to the shown group reaches the viewer.
+    QCOMPARE(c.push(u"/job/batch/instance/a"_s, "third_metric 1\n"), 200);
+    QTRY_VERIFY(c.window->viewer()->familyModel()->rowOf("third_metric") >= 0);
+    QCOMPARE(c.window->viewer()->familyModel()->rowOf("some_metric"), -1);
+}
+
+void TestMainWindow::shouldDeleteTheSelectedGroupOnlyOnceConfirmed()
+{
+    Console c;
+    QCOMPARE(c.push(u"/job/batch/instance/a"_s, "kept_metric 1\n"), 200);
+    QCOMPARE(c.push(u"/job/batch/instance/b"_s, "doomed_metric 2\n"), 200);
+    QTRY_COMPARE(c.groupsOf(u"batch"_s), 2);
+    const GroupingKey doomed = c.keyOf(u"batch"_s, 1);
+    QCOMPARE(*doomed.value("instance"), "b");
+    QVERIFY(c.window->selectGroup(doomed));
+
+    // Cancelled: nothing goes.
+    c.window->deleteGroupAction()->trigger();
+    QVERIFY(c.window->pendingConfirmation());
+    QVERIFY(c.window->pendingConfirmation()->text().contains(doomed.toDisplayString()));
+    QVERIFY(c.answerConfirmation(false));
+    QTest::qWait(50);
+    QCOMPARE(c.groupsOf(u"batch"_s), 2);
+    QVERIFY(c.scrape().contains("doomed_metric{"));
+
+    // Accepted: the store removes it, then the tree and /metrics lose it.
+    c.window->deleteGroupAction()->trigger();
+    QVERIFY(c.answerConfirmation(true));
+    QTRY_VERIFY(!c.tree().indexOf(doomed).isValid());
+    QCOMPARE(c.groupsOf(u"batch"_s), 1);
+    const QByteArray metrics = c.scrape();
+    QVERIFY(!metrics.contains("doomed_metric"));
+    QVERIFY(metrics.contains("kept_metric{"));
+    QTRY_VERIFY(!c.window->viewer()->group() || c.window->viewer()->group()->key != doomed);
+}
+
+void TestMainWindow::shouldAskOnTheDeleteKey()
+{
+    Console c;
+    QCOMPARE(c.push(u"/job/batch"_s, "some_metric 1\n"), 200);
+    QTRY_COMPARE(c.groupsOf(u"batch"_s), 1);
+    QVERIFY(c.window->selectGroup(c.keyOf(u"batch"_s)));
+    c.window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(c.window.get()));
+    c.window->treeView()->setFocus();
+    QTest::keyClick(c.window->treeView(), Qt::Key_Delete);
+    QTRY_VERIFY(c.window->pendingConfirmation());
+    QVERIFY(c.answerConfirmation(true));
+    QTRY_COMPARE(c.tree().rowCount(), 0);
+}
+
+void TestMainWindow::shouldFocusTheFilterOnCtrlF()
+{
+    Console c;
+    QCOMPARE(c.push(u"/job/batch"_s, "some_metric 1\n"), 200);
+    QTRY_COMPARE(c.groupsOf(u"batch"_s), 1);
+    QVERIFY(c.window->selectGroup(c.keyOf(u"batch"_s)));
+    c.window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(c.window.get()));
+    c.window->treeView()->setFocus();
+    QTest::keySequence(c.window.get(), QKeySequence::Find);
+    QTRY_VERIFY(c.window->filterEdit()->hasFocus());
+
+    // There, Delete edits the filter; it does not delete the selected group.
+    QTest::keyClicks(c.window->filterEdit(), u"bat"_s);
+    QTest::keyClick(c.window->filterEdit(), Qt::Key_Home);
+    QTest::keyClick(c.window->filterEdit(), Qt::Key_Delete);
+    QCOMPARE(c.window->filterEdit()->text(), u"at"_s);
+    QVERIFY(!c.window->pendingConfirmation());
+}
+
+void TestMainWindow::shouldDeleteAllGroupsOfAJob()
+{
+    Console c;
+    QCOMPARE(c.push(u"/job/x/instance/a"_s, "x_metric 1\n"), 200);
+    QCOMPARE(c.push(u"/job/x/instance/b"_s, "x_metric 2\n"), 200);
+    QCOMPARE(c.push(u"/job/y"_s, "y_metric 3\n"), 200);
+    QTRY_COMPARE(c.groupsOf(u"x"_s), 2);
+    QTRY_COMPARE(c.groupsOf(u"y"_s), 1);
+
+    const QModelIndex job = c.window->filterModel()->mapFromSource(c.tree().indexOfJob(u"x"_s));
+    c.window->treeView()->setCurrentIndex(job);
+    QVERIFY(!c.window->deleteGroupAction()->isEnabled());
+    QVERIFY(c.window->deleteJobAction()->isEnabled());
+    c.window->deleteJobAction()->trigger();
+    QVERIFY(c.window->pendingConfirmation()->text().contains(u"\"x\""_s));
+    QVERIFY(c.window->pendingConfirmation()->text().contains(u"2 group"_s));
+    QVERIFY(c.answerConfirmation(true));
+    QTRY_VERIFY(!c.tree().indexOfJob(u"x"_s).isValid());
+    QCOMPARE(c.groupsOf(u"y"_s), 1);
+    const QByteArray metrics = c.scrape();
+    QVERIFY(!metrics.contains("x_metric"));
+    QVERIFY(metrics.contains("y_metric{"));
+}
+
+void TestMainWindow::shouldWipeEverything()
+{
+    Console c;
+    QCOMPARE(c.push(u"/job/x"_s, "x_metric 1\n"), 200);
+    QCOMPARE(c.push(u"/job/y"_s, "y_metric 3\n"), 200);
+    QTRY_COMPARE(c.tree().rowCount(), 2);
+    QTRY_VERIFY(c.window->wipeAction()->isEnabled());
+    c.window->wipeAction()->trigger();
+    QVERIFY(c.window->pendingConfirmation()->text().contains(u"2 shown"_s));
+    QVERIFY(c.answerConfirmation(true));
+    QTRY_COMPARE(c.tree().rowCount(), 0);
+    const QByteArray metrics = c.scrape();
+    QVERIFY(!metrics.contains("x_metric"));
+    QVERIFY(!metrics.contains("y_metric"));
+    QTRY_VERIFY(!c.window->wipeAction()->isEnabled());
+}
+
+void TestMainWindow::shouldLogARejectedPushWithItsReason()
+{
+    Console c;
+    const Reply rejected = c.send("PUT", u"/metrics/job/broken"_s, "this is { not a metric\n");
+    QCOMPARE(rejected.status, 400);
+    PushLogModel &log = *c.window->pushLogModel();
+    QTRY_COMPARE(log.rowCount(), 1);
+    QVERIFY(log.index(0, 0).data(PushLogModel::FailedRole).toBool());
+    QCOMPARE(log.index(0, 0).data(PushLogModel::ReasonRole).toString(), QString::fromUtf8(rejected.body).trimmed());
+}
+
+void TestMainWindow::filterShouldHideOtherJobs()
+{
+    Console c;
+    QCOMPARE(c.push(u"/job/alpha"_s, "a_metric 1\n"), 200);
+    QCOMPARE(c.push(u"/job/beta"_s, "b_metric 1\n"), 200);
+    QTRY_COMPARE(c.tree().rowCount(), 2);
+    QCOMPARE(c.window->filterModel()->rowCount(), 2);
+
+    c.window->filterEdit()->setText(u"ALP"_s);
+    QCOMPARE(c.window->filterModel()->rowCount(), 1);
+    QCOMPARE(c.window->filterModel()->index(0, 0).data(GroupTreeModel::JobRole).toString(), u"alpha"_s);
+    c.window->filterEdit()->setText(u"b_metric"_s);
+    QCOMPARE(c.window->filterModel()->rowCount(), 1);
+    QCOMPARE(c.window->filterModel()->index(0, 0).data(GroupTreeModel::JobRole).toString(), u"beta"_s);
+    c.window->filterEdit()->clear();
+    QCOMPARE(c.window->filterModel()->rowCount(), 2);
+}
+
+void TestMainWindow::shouldCopyACurlCommandThatPushes()
+{
+    Console c;
+    QGuiApplication::clipboard()->clear();
+    c.window->copyCurlAction()->trigger();
+    const QString command = QGuiApplication::clipboard()->text();
+    QCOMPARE(command, curlPushCommand(c.controller.listeningAddresses().constFirst(), QString()));
+    QVERIFY(command.contains(u"http://127.0.0.1:%1/metrics/job/some_job"_s.arg(c.port)));
+
+    // What the command sends, sent.
+    QCOMPARE(c.push(u"/job/some_job"_s, "some_metric 3.14\n"), 200);
+    QVERIFY(command.startsWith(u"echo 'some_metric 3.14' | curl --data-binary @- "_s));
+}
+
+void TestMainWindow::curlCommandShouldNameAReachableHost()
+{
+    const QString tail = u"/metrics/job/some_job"_s;
+    QVERIFY(curlPushCommand(u"[::]:9091"_s, {}).endsWith(u"http://localhost:9091"_s + tail));
+    QVERIFY(curlPushCommand(u"0.0.0.0:9091"_s, {}).endsWith(u"http://localhost:9091"_s + tail));
+    QVERIFY(curlPushCommand(u"[::1]:9091"_s, {}).endsWith(u"http://[::1]:9091"_s + tail));
+    QVERIFY(curlPushCommand(u"127.0.0.1:80"_s, u"/pg"_s).endsWith(u"http://127.0.0.1:80/pg"_s + tail));
+}
+
+void TestMainWindow::shouldRememberSplitterState()
+{
+    Console c;
+    auto *splitter = c.window->findChild<QSplitter *>(u"topSplitter"_s);
+    QVERIFY(splitter);
+    splitter->setSizes({300, 700});
+    const QByteArray state = splitter->saveState();
+    c.window->saveSettings();
+
+    Console again;
+    auto *restored = again.window->findChild<QSplitter *>(u"topSplitter"_s);
+    QCOMPARE(restored->saveState(), state);
+    QSettings().clear();
+}
+
+void TestMainWindow::binaryShouldRunHeadlessAndStopOnSigterm_data()
+{
+    QTest::addColumn<QStringList>("extraArguments");
+    QTest::addColumn<bool>("withDisplay");
+    QTest::newRow("--headless") << QStringList{u"--headless"_s} << true;
+    QTest::newRow("no display") << QStringList{} << false;
+}
+
+void TestMainWindow::binaryShouldRunHeadlessAndStopOnSigterm()
+{
+    QFETCH(QStringList, extraArguments);
+    QFETCH(bool, withDisplay);
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    if (!withDisplay) {
+        environment.remove(u"QT_QPA_PLATFORM"_s);
+        environment.remove(u"DISPLAY"_s);
+        environment.remove(u"WAYLAND_DISPLAY"_s);
+    }
+    process.setProcessEnvironment(environment);
+    process.start(QStringLiteral(QPGW_CONSOLE_BINARY),
+                  extraArguments + QStringList{u"--web.listen-address=127.0.0.1:0"_s, u"--persistence.file="_s});
+    QVERIFY(process.waitForStarted());
+    QByteArray errors;
+    QTRY_VERIFY_WITH_TIMEOUT((errors += process.readAllStandardError()).contains("Listening on"), 10000);
+    QCOMPARE(errors.contains("no display available"), !withDisplay);
+    process.terminate(); // SIGTERM
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), 0);
+    QVERIFY(process.readAllStandardError().contains("HTTP server stopped"));
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
