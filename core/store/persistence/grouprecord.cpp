@@ -49,6 +49,24 @@ quint64 readLE64(const char *at)
     return qFromLittleEndian<quint64>(at);
 }
 
+std::optional<QString> checkMagicAndVersion(QByteArrayView data, QByteArrayView magic, quint32 currentVersion,
+                                            QStringView kind)
+{
+    const qsizetype magicBytes = std::min(data.size(), magic.size());
+    if (data.first(magicBytes) != magic.first(magicBytes))
+        return u"not a QPushgateway "_s + kind + u" (bad magic)"_s;
+    if (data.size() < magic.size() + 4)
+        return std::nullopt;
+    const quint32 version = readLE32(data.data() + magic.size());
+    if (version > currentVersion) {
+        return kind + u" format version "_s + QString::number(version) + u" is newer than this build reads ("_s
+            + QString::number(currentVersion) + u')';
+    }
+    if (version == 0)
+        return kind + u" format version 0 does not exist"_s;
+    return std::nullopt;
+}
+
 void writeGroupingLabels(const GroupingKey &key, google::protobuf::RepeatedPtrField<pb::LabelPair> *target)
 {
     target->Reserve(int(key.labels().size()));

@@ -11,6 +11,9 @@
 #include "store/persistence/persistence.pb.h"
 
 #include <QByteArrayView>
+#include <QString>
+
+#include <optional>
 
 namespace qpgw {
 
@@ -19,6 +22,12 @@ void appendLE32(QByteArray &out, quint32 value);
 void appendLE64(QByteArray &out, quint64 value);
 quint32 readLE32(const char *at);
 quint64 readLE64(const char *at);
+
+// The start both file formats share: `magic`, then a u32 version from 1 to `currentVersion`.
+// Checks only as many bytes as `data` has (the caller decides what a short file means) and
+// returns what is wrong, naming the `kind` ("snapshot", "journal"), or nothing.
+std::optional<QString> checkMagicAndVersion(QByteArrayView data, QByteArrayView magic, quint32 currentVersion,
+                                            QStringView kind);
 
 void writeGroupingLabels(const GroupingKey &key,
                          google::protobuf::RepeatedPtrField<io::prometheus::client::LabelPair> *target);

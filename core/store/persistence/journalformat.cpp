@@ -170,19 +170,8 @@ Expected<JournalReadResult> readJournal(QByteArrayView data)
 {
     JournalReadResult result;
     const qsizetype size = data.size();
-    const qsizetype magicBytes = std::min(size, Magic.size());
-    if (data.first(magicBytes) != Magic.first(magicBytes))
-        return journalError(u"not a QPushgateway journal (bad magic)"_s);
-    if (size >= 12) {
-        const quint32 version = readLE32(data.data() + 8);
-        if (version > JournalFormatVersion) {
-            return journalError(u"journal format version "_s + QString::number(version)
-                                + u" is newer than this build reads ("_s
-                                + QString::number(JournalFormatVersion) + u')');
-        }
-        if (version == 0)
-            return journalError(u"journal format version 0 does not exist"_s);
-    }
+    if (const std::optional<QString> problem = checkMagicAndVersion(data, Magic, JournalFormatVersion, u"journal"))
+        return journalError(*problem);
     if (size < JournalHeaderSize) {
         // Created but never synced: nothing in it was ever reported durable.
         result.tornTail = true;

@@ -79,20 +79,11 @@ QByteArray encodeSnapshot(const QList<GroupSnapshot> &groups, quint64 generation
 Expected<Snapshot> decodeSnapshot(QByteArrayView data)
 {
     const qsizetype size = data.size();
-    const qsizetype magicBytes = std::min(size, Magic.size());
-    if (data.first(magicBytes) != Magic.first(magicBytes))
-        return snapshotError(u"not a QPushgateway snapshot (bad magic)"_s);
+    if (const std::optional<QString> problem = checkMagicAndVersion(data, Magic, SnapshotFormatVersion, u"snapshot"))
+        return snapshotError(*problem);
     if (size < HeaderSize)
         return truncatedAt(size);
 
-    const quint32 version = readLE32(data.data() + 8);
-    if (version > SnapshotFormatVersion) {
-        return snapshotError(u"snapshot format version "_s + QString::number(version)
-                             + u" is newer than this build reads ("_s
-                             + QString::number(SnapshotFormatVersion) + u')');
-    }
-    if (version == 0)
-        return snapshotError(u"snapshot format version 0 does not exist"_s);
     const quint32 flags = readLE32(data.data() + 12);
     if (flags != 0)
         return snapshotError(u"snapshot has unknown flags 0x"_s + QString::number(flags, 16));
