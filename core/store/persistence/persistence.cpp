@@ -53,14 +53,14 @@ std::optional<QString> Persistence::restore()
             m_logger.warn(u"persistence file moved aside (the state it belongs to cannot be read); starting empty"_s,
                           {{u"file", file}, {u"moved_to", *moved}, {u"err", recovered.error().message}});
         }
-        m_generation = 1;
+        m_generation = 0;
         return std::nullopt;
     }
     for (const QString &warning : std::as_const(recovered->warnings))
         m_logger.warn(u"persistence"_s, {{u"file", m_options.path}, {u"warning", warning}});
     const qsizetype groups = recovered->groups.size();
     m_store.restore(std::move(recovered->groups));
-    m_generation = recovered->lastGeneration + 1;
+    m_generation = recovered->lastGeneration;
     m_logger.info(u"metrics restored"_s, {{u"file", m_options.path},
                                           {u"groups", QString::number(groups)},
                                           {u"series", QString::number(m_store.seriesCount())},
@@ -100,7 +100,6 @@ std::optional<QString> Persistence::start()
 
     // The first compaction turns what was restored into one snapshot and a fresh journal, so
     // that this run never appends to a journal that may end in a torn record.
-    m_generation -= 1;
     m_changedSinceSnapshot = true;
     compact();
 

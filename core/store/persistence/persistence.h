@@ -81,7 +81,7 @@ private:
     QThread m_writerThread;
     JournalWriter *m_writer = nullptr;
     QThreadPool m_snapshotPool; // one thread: snapshots never overlap
-    quint64 m_generation = 0;   // of the journal being written
+    quint64 m_generation = 0;   // of the journal being written (before start(): the last on disk)
     struct PendingEntry
     {
         JournalEntry entry;
