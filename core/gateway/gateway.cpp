@@ -86,6 +86,7 @@ Gateway::Gateway(GatewayConfig config, QObject *parent)
     apiOptions.router.routePrefix = m_config.routePrefix().toUtf8();
     apiOptions.router.telemetryRoute = m_config.telemetryRoute().toUtf8();
     apiOptions.enableLifecycle = m_config.enableLifecycle;
+    apiOptions.enableAdminApi = m_config.enableAdminApi;
     apiOptions.names = m_config.enableUtf8Names ? NameValidation::Utf8 : NameValidation::Legacy;
     apiOptions.maxBodyBytes = m_config.maxBodyBytes;
     apiOptions.openMetrics = m_config.enableOpenMetrics;
@@ -151,7 +152,15 @@ std::optional<QString> Gateway::start()
         connect(persistence, &Persistence::failed, m_server.get(), &http::HttpServer::failDurable);
     }
 
-    for (const QString &text : m_config.listenAddresses) {
+    if (const std::optional<QString> error = bindListeners(m_config.listenAddresses, &m_listeners))
+        return error;
+    return std::nullopt;
+}
+
+std::optional<QString> Gateway::bindListeners(const QStringList &addresses, QList<http::GuardedTcpServer *> *bound)
+{
+    QList<http::GuardedTcpServer *> listeners;
+    for (const QString &text : addresses) {
         QString error;
         const std::optional<ListenTarget> target = resolveListenAddress(text, &error);
         auto *listener = target ? new http::GuardedTcpServer(m_config.maxBodyBytes, this) : nullptr;
@@ -161,19 +170,50 @@ std::optional<QString> Gateway::start()
             listener = nullptr;
         }
         if (!listener) {
-            qDeleteAll(m_listeners);
-            m_listeners.clear();
+            qDeleteAll(listeners);
             return error;
         }
+        listeners.append(listener);
+    }
+    // Serving only once every address is bound: a failure above leaves nothing half-served.
+    for (http::GuardedTcpServer *listener : std::as_const(listeners)) {
         connect(listener, &http::GuardedTcpServer::requestRefused, this, [this](int status, const QString &reason) {
             m_logger.warn(u"request refused"_s, {{u"status", QString::number(status)}, {u"err", reason}});
         });
         http::HttpServer *server = m_server.get();
         listener->setInOrderWriter([server](QTcpSocket *socket, const QByteArray &bytes) { server->writeInOrder(socket, bytes); });
         m_server->bind(listener);
-        m_listeners.append(listener);
         m_logger.info(u"Listening on"_s, {{u"address", hostPort(listener->serverAddress(), listener->serverPort())}});
     }
+    *bound = std::move(listeners);
+    return std::nullopt;
+}
+
+std::optional<QString> Gateway::listenOn(const QStringList &addresses)
+{
+    if (m_stopping)
+        return u"the gateway is stopping"_s;
+    QList<http::GuardedTcpServer *> listeners;
+    if (const std::optional<QString> error = bindListeners(addresses, &listeners)) {
+        m_logger.error(u"could not change the listen address; still listening on the old one"_s,
+                       {{u"address", addresses.join(u',')}, {u"err", *error}});
+        return error;
+    }
+    // The old listeners take no new connection from now on; their connections are closed once
+    // the answers they are owed have been written (as in a graceful stop).
+    const QList<http::GuardedTcpServer *> retired = std::exchange(m_listeners, listeners);
+    for (http::GuardedTcpServer *listener : retired)
+        listener->close();
+    drainThen(retired, [retired] {
+        for (http::GuardedTcpServer *listener : retired) {
+            for (QTcpSocket *socket : listener->connections())
+                socket->disconnectFromHost();
+            listener->deleteLater();
+        }
+    });
+    m_config.listenAddresses = addresses;
+    const QStringList now = listeningAddresses();
+    Q_EMIT listeningAddressesChanged(now);
     return std::nullopt;
 }
 
@@ -183,6 +223,18 @@ QStringList Gateway::listeningAddresses() const
     for (const http::GuardedTcpServer *listener : m_listeners)
         addresses.append(hostPort(listener->serverAddress(), listener->serverPort()));
     return addresses;
+}
+
+void Gateway::setAdminApiEnabled(bool enabled)
+{
+    m_config.enableAdminApi = enabled;
+    m_api->setAdminApiEnabled(enabled);
+}
+
+void Gateway::setLifecycleEnabled(bool enabled)
+{
+    m_config.enableLifecycle = enabled;
+    m_api->setLifecycleEnabled(enabled);
 }
 
 void Gateway::stop()
@@ -197,22 +249,7 @@ void Gateway::stop()
 
 void Gateway::finishStop()
 {
-    // Wait until every answer has left, or the grace period is over.
-    QElapsedTimer waited;
-    waited.start();
-    auto *poll = new QTimer(this);
-    poll->setInterval(DrainPollMs);
-    connect(poll, &QTimer::timeout, this, [this, poll, waited] {
-        // Answers held for the journal first: stopping the journal below releases them.
-        bool draining = m_server->holdsAnswers();
-        for (const http::GuardedTcpServer *listener : std::as_const(m_listeners)) {
-            for (const QTcpSocket *socket : listener->connections())
-                draining = draining || socket->bytesToWrite() > 0;
-        }
-        if (draining && waited.elapsed() < DrainTimeoutMs)
-            return;
-        poll->stop();
-        poll->deleteLater();
+    drainThen(m_listeners, [this] {
         // The final snapshot; every change answered so far is in it.
         if (m_persistence)
             m_persistence->stop();
@@ -222,6 +259,28 @@ void Gateway::finishStop()
         }
         m_logger.info(u"HTTP server stopped"_s);
         Q_EMIT stopped();
+    });
+}
+
+void Gateway::drainThen(const QList<http::GuardedTcpServer *> &listeners, std::function<void()> then)
+{
+    // Wait until every answer has left, or the grace period is over.
+    QElapsedTimer waited;
+    waited.start();
+    auto *poll = new QTimer(this);
+    poll->setInterval(DrainPollMs);
+    connect(poll, &QTimer::timeout, this, [this, poll, waited, listeners, then = std::move(then)] {
+        // Answers held for the journal first: they are written once durable (or failed).
+        bool draining = m_server->holdsAnswers();
+        for (const http::GuardedTcpServer *listener : listeners) {
+            for (const QTcpSocket *socket : listener->connections())
+                draining = draining || socket->bytesToWrite() > 0;
+        }
+        if (draining && waited.elapsed() < DrainTimeoutMs)
+            return;
+        poll->stop();
+        poll->deleteLater();
+        then();
     });
     poll->start();
 }

@@ -8,6 +8,7 @@
 #include <QObject>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -45,11 +46,22 @@ public:
     Logger &logger() { return m_logger; }
     // "127.0.0.1:9091" for each listener, with the port actually bound (useful with port 0).
     QStringList listeningAddresses() const;
+    // Moves the gateway to other listen addresses (the desktop console's settings). The new
+    // addresses are all bound first; if one cannot be, nothing changes and the reason is
+    // returned, and the gateway keeps serving where it did. Otherwise the old listeners take no
+    // new connection and their connections close once their answers are written.
+    std::optional<QString> listenOn(const QStringList &addresses);
+    // The admin API (PUT /api/v1/admin/wipe) and the lifecycle API (/-/quit), switched for the
+    // requests that follow (the desktop console's settings).
+    void setAdminApiEnabled(bool enabled);
+    void setLifecycleEnabled(bool enabled);
 
 Q_SIGNALS:
     // A permitted PUT/POST /-/quit was answered.
     void quitRequested();
     void stopped();
+    // listenOn() moved the gateway; the addresses actually bound.
+    void listeningAddressesChanged(const QStringList &addresses);
     // A push or delete request was answered (or is about to be: with persistence, once its
     // change is durable), accepted or rejected. Receivers on another thread get it queued.
     void changeHandled(const qpgw::http::ChangeRecord &record);
@@ -60,7 +72,12 @@ protected:
     void disconnectNotify(const QMetaMethod &signal) override;
 
 private:
+    // Binds every address (all or none) and serves requests on them.
+    std::optional<QString> bindListeners(const QStringList &addresses, QList<http::GuardedTcpServer *> *bound);
     void finishStop();
+    // Calls `then` once `listeners`' connections have written what they owe and no answer is
+    // held for the journal, or after the grace period.
+    void drainThen(const QList<http::GuardedTcpServer *> &listeners, std::function<void()> then);
 
     GatewayConfig m_config;
     Logger m_logger;

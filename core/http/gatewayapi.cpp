@@ -59,6 +59,14 @@ HttpResponse redirect(int status, const QByteArray &location, const QByteArray &
     return response;
 }
 
+// The route table for `options`: the admin switch lives in the options, not in their router.
+RouterConfig routerConfig(const GatewayApi::Options &options)
+{
+    RouterConfig config = options.router;
+    config.adminApi = options.enableAdminApi;
+    return config;
+}
+
 QByteArray lowerMethod(const QByteArray &method)
 {
     static const QByteArrayList known = {"GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE"};
@@ -72,8 +80,16 @@ GatewayApi::GatewayApi(MetricStore &store, SelfMetrics &selfMetrics, Logger &log
     , m_selfMetrics(selfMetrics)
     , m_logger(logger)
     , m_options(std::move(options))
-    , m_router(m_options.router)
+    , m_router(routerConfig(m_options))
 {
+}
+
+void GatewayApi::setAdminApiEnabled(bool enabled)
+{
+    if (enabled == m_options.enableAdminApi)
+        return;
+    m_options.enableAdminApi = enabled;
+    m_router = Router(routerConfig(m_options));
 }
 
 HttpResponse GatewayApi::handle(const HttpRequest &request)
@@ -128,11 +144,17 @@ HttpResponse GatewayApi::dispatch(const HttpRequest &request, const RouteDecisio
     case Handler::Quit:
         response = quit();
         break;
+    case Handler::Wipe:
+        response = wipe();
+        counted = "wipe";
+        break;
     }
     response.bodyOmitted = response.bodyOmitted || decision.headOnly;
-    // Whatever a push or delete changed (a rejected push too: its failure time) is answered
-    // once it is on the disk. Answers that changed nothing wait for nothing newer.
-    if (m_lastTicket && (decision.handler == Handler::Push || decision.handler == Handler::Delete))
+    // Whatever a push, delete or wipe changed (a rejected push too: its failure time) is
+    // answered once it is on the disk. Answers that changed nothing wait for nothing newer.
+    const bool changes = decision.handler == Handler::Push || decision.handler == Handler::Delete
+        || decision.handler == Handler::Wipe;
+    if (m_lastTicket && changes)
         response.durableTicket = m_lastTicket();
     if (!counted.isEmpty())
         m_selfMetrics.countRequest(counted, response.status, lowerMethod(request.method));
@@ -257,6 +279,16 @@ HttpResponse GatewayApi::quit()
     if (m_quit)
         m_quit();
     return HttpResponse::text(200, "Requesting termination... Goodbye!");
+}
+
+HttpResponse GatewayApi::wipe()
+{
+    // The reference answers 202 first and then deletes the groups it saw; here the store drops
+    // them at once, so the answer comes after the wipe (and, with persistence, after its
+    // journal record). Same outcome for the client, no CORS headers, empty body.
+    m_logger.debug(u"start wiping metric store"_s);
+    m_store.wipe();
+    return HttpResponse{202, {}, {}, false};
 }
 
 qint64 approximateRequestSize(const HttpRequest &request)

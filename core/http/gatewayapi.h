@@ -31,8 +31,11 @@ class GatewayApi
 public:
     struct Options
     {
+        // Its adminApi is not read: enableAdminApi decides whether the wipe route exists.
         RouterConfig router;
         bool enableLifecycle = false;
+        // --web.enable-admin-api: PUT <prefix>/api/v1/admin/wipe.
+        bool enableAdminApi = false;
         NameValidation names = NameValidation::Legacy;
         // Largest body after decompression (--push.max-body-size); 0: unlimited.
         qint64 maxBodyBytes = 0;
@@ -44,17 +47,25 @@ public:
 
     HttpResponse handle(const HttpRequest &request);
 
+    // Switches the console turns at run time, on the thread that handles requests; the next
+    // request sees them. Turning the admin API on or off adds or removes the wipe route (the
+    // route table is prepared again), so that a disabled wipe answers 404 as at start-up.
+    void setAdminApiEnabled(bool enabled);
+    bool adminApiEnabled() const { return m_options.enableAdminApi; }
+    void setLifecycleEnabled(bool enabled) { m_options.enableLifecycle = enabled; }
+    bool lifecycleEnabled() const { return m_options.enableLifecycle; }
+
     // Called after a permitted PUT/POST /-/quit has been answered.
     void setQuitHandler(std::function<void()> handler) { m_quit = std::move(handler); }
     // The gateway's own families for a scrape (process_*, pushgateway_*).
     void setOwnFamilies(std::function<QList<MetricFamily>()> provider) { m_ownFamilies = std::move(provider); }
-    // With persistence: the journal ticket of the last change; answers to pushes and deletes
-    // carry it, so that the transport sends them only once the change is durable.
+    // With persistence: the journal ticket of the last change; answers to pushes, deletes and
+    // wipes carry it, so that the transport sends them only once the change is durable.
     void setDurabilityTicket(std::function<quint64()> lastTicket) { m_lastTicket = std::move(lastTicket); }
     // Told of every request handled as a push or a delete (PUT, POST, DELETE below
     // /metrics/job...) once its answer is decided, rejected ones included, on the thread that
-    // handles requests. Not told of scrapes, health checks, or requests that reach no handler
-    // (404, 405, redirects).
+    // handles requests. Not told of scrapes, health checks, wipes, or requests that reach no
+    // handler (404, 405, redirects).
     // `wanted`, if set, is asked first: no record is built while nobody listens (the headless
     // server's pushes pay nothing for the console's log).
     void setChangeObserver(std::function<void(const ChangeRecord &)> observer, std::function<bool()> wanted = {})
@@ -75,6 +86,7 @@ private:
     Expected<QList<MetricFamily>> parsePushBody(const HttpRequest &request) const;
     HttpResponse scrape(const HttpRequest &request);
     HttpResponse quit();
+    HttpResponse wipe();
 
     MetricStore &m_store;
     SelfMetrics &m_selfMetrics;

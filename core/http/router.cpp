@@ -147,6 +147,10 @@ Router::Router(const RouterConfig &config)
     };
     for (const auto &[methods, pattern, handler] : table)
         m_routes.append(Route{methods, segmentsOf(pattern), staticStem(pattern), handler});
+    if (config.adminApi) {
+        const QByteArray wipe = p + "/api/v1/admin/wipe";
+        m_routes.append(Route{{"PUT"}, segmentsOf(wipe), staticStem(wipe), Handler::Wipe});
+    }
 }
 
 RouteDecision route(QByteArrayView method, QByteArrayView encodedPath, QByteArrayView query,

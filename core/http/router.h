@@ -15,12 +15,16 @@ enum class Handler {
     Push,        // PUT and POST below /metrics/job...
     Delete,      // DELETE below /metrics/job...
     Quit,        // PUT and POST /-/quit
+    Wipe,        // PUT /api/v1/admin/wipe, only with RouterConfig::adminApi
 };
 
 struct RouterConfig
 {
     QByteArray routePrefix;    // "" or "/pg" (behaviour spec section 6.2)
     QByteArray telemetryRoute; // prefix joined with --web.telemetry-path, cleaned: "/metrics"
+    // --web.enable-admin-api: without it the wipe route does not exist (404, not 403), as in
+    // the reference (behaviour spec section 1.2).
+    bool adminApi = false;
 };
 
 // What to do with a request, decided from its method and path alone, with the reference's

@@ -17,6 +17,8 @@ class TestRouter : public QObject
 private Q_SLOTS:
     void shouldRoute_data();
     void shouldRoute();
+    void wipeRouteShouldExistOnlyWithTheAdminApi_data();
+    void wipeRouteShouldExistOnlyWithTheAdminApi();
     void shouldHandPushPathsOnStillEncoded();
     void shouldCleanPathsLikeGo_data();
     void shouldCleanPathsLikeGo();
@@ -103,6 +105,58 @@ void TestRouter::shouldRoute()
         break;
     default:
         break;
+    }
+}
+
+void TestRouter::wipeRouteShouldExistOnlyWithTheAdminApi_data()
+{
+    QTest::addColumn<QByteArray>("prefix");
+    QTest::addColumn<bool>("adminApi");
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QByteArray>("path");
+    QTest::addColumn<RouteDecision::Kind>("kind");
+    QTest::addColumn<QByteArray>("detail"); // Allow for 405/OPTIONS, Location for Redirect
+
+    using K = RouteDecision::Kind;
+    const QByteArray none;
+    auto row = [](const char *name, const QByteArray &prefix, bool adminApi, const QByteArray &method,
+                  const QByteArray &path, K kind, const QByteArray &detail = {}) {
+        QTest::newRow(name) << prefix << adminApi << method << path << kind << detail;
+    };
+    // Behaviour spec section 1.2 and X16: disabled is 404, not 403.
+    row("disabled: PUT 404", none, false, "PUT", "/api/v1/admin/wipe", K::NotFound);
+    row("disabled: GET 404", none, false, "GET", "/api/v1/admin/wipe", K::NotFound);
+    row("disabled: OPTIONS 404", none, false, "OPTIONS", "/api/v1/admin/wipe", K::NotFound);
+    row("enabled: PUT", none, true, "PUT", "/api/v1/admin/wipe", K::Handle);
+    row("enabled: GET 405", none, true, "GET", "/api/v1/admin/wipe", K::MethodNotAllowed, "OPTIONS, PUT");
+    row("enabled: POST 405", none, true, "POST", "/api/v1/admin/wipe", K::MethodNotAllowed, "OPTIONS, PUT");
+    row("enabled: OPTIONS", none, true, "OPTIONS", "/api/v1/admin/wipe", K::Options, "OPTIONS, PUT");
+    row("enabled: trailing slash 307", none, true, "PUT", "/api/v1/admin/wipe/", K::Redirect, "/api/v1/admin/wipe");
+    row("enabled: prefixed PUT", "/pg", true, "PUT", "/pg/api/v1/admin/wipe", K::Handle);
+    row("enabled: unprefixed PUT 404", "/pg", true, "PUT", "/api/v1/admin/wipe", K::NotFound);
+    row("disabled: prefixed PUT 404", "/pg", false, "PUT", "/pg/api/v1/admin/wipe", K::NotFound);
+}
+
+void TestRouter::wipeRouteShouldExistOnlyWithTheAdminApi()
+{
+    QFETCH(QByteArray, prefix);
+    QFETCH(bool, adminApi);
+    QFETCH(QByteArray, method);
+    QFETCH(QByteArray, path);
+    QFETCH(RouteDecision::Kind, kind);
+    QFETCH(QByteArray, detail);
+
+    RouterConfig config{prefix, prefix + "/metrics"};
+    config.adminApi = adminApi;
+    const RouteDecision decision = route(method, path, {}, config);
+    QCOMPARE(decision.kind, kind);
+    if (kind == RouteDecision::Kind::Handle)
+        QCOMPARE(decision.handler, Handler::Wipe);
+    if (kind == RouteDecision::Kind::MethodNotAllowed || kind == RouteDecision::Kind::Options)
+        QCOMPARE(decision.allow, detail);
+    if (kind == RouteDecision::Kind::Redirect) {
+        QCOMPARE(decision.status, 307);
+        QCOMPARE(decision.location, detail);
     }
 }
 

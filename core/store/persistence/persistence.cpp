@@ -82,12 +82,14 @@ std::optional<QString> Persistence::start()
     connect(&m_writerThread, &QThread::finished, m_writer, &QObject::deleteLater);
     connect(m_writer, &JournalWriter::durable, this, [this](quint64 ticket) {
         m_durableTicket = std::max(m_durableTicket, ticket);
+        noteSaved();
         Q_EMIT durable(ticket);
     });
     connect(m_writer, &JournalWriter::failed, this, [this](const QString &reason, quint64 ticket) {
         m_logger.error(u"persistence journal failed; changes are not durable until the next snapshot"_s,
                        {{u"file", m_options.path}, {u"err", reason}});
         m_durableTicket = std::max(m_durableTicket, ticket);
+        noteFailure(reason);
         Q_EMIT failed(ticket, reason);
         // A new journal and a snapshot make later changes durable again.
         m_changedSinceSnapshot = true;
@@ -173,14 +175,35 @@ void Persistence::compact()
                 self->m_logger.error(u"writing the persistence file failed"_s,
                                      {{u"file", self->m_options.path}, {u"err", error->message}});
                 self->m_changedSinceSnapshot = true;
+                self->noteFailure(error->message);
                 return;
             }
             ++self->m_snapshotsWritten;
+            self->noteSaved();
             QMetaObject::invokeMethod(self->m_writer, "removeJournalsBefore", Qt::QueuedConnection,
                                       Q_ARG(quint64, generation));
             Q_EMIT self->snapshotWritten(self->m_options.path, ms);
         }, Qt::QueuedConnection);
     });
+}
+
+Persistence::SaveStatus Persistence::saveStatus() const
+{
+    const QMutexLocker lock(&m_saveStatusMutex);
+    return m_saveStatus;
+}
+
+void Persistence::noteSaved()
+{
+    const QMutexLocker lock(&m_saveStatusMutex);
+    m_saveStatus.lastSaved = QDateTime::currentDateTimeUtc();
+}
+
+void Persistence::noteFailure(const QString &reason)
+{
+    const QMutexLocker lock(&m_saveStatusMutex);
+    m_saveStatus.lastFailure = QDateTime::currentDateTimeUtc();
+    m_saveStatus.failureReason = reason;
 }
 
 void Persistence::stop()

@@ -3,6 +3,8 @@
 #include "store/persistence/journalformat.h"
 #include "store/persistence/journalwriter.h"
 
+#include <QDateTime>
+#include <QMutex>
 #include <QObject>
 #include <QString>
 #include <QThread>
@@ -59,6 +61,17 @@ public:
     int snapshotsWritten() const { return m_snapshotsWritten; }
     JournalWriter *journal() const { return m_writer; }
 
+    // When the store last reached the disk (a journal batch or a snapshot), and the last failure
+    // to write it, with its reason. For a status display on another thread: safe to call from
+    // any thread.
+    struct SaveStatus
+    {
+        QDateTime lastSaved;   // UTC; null before the first write
+        QDateTime lastFailure; // UTC; null if writing never failed
+        QString failureReason;
+    };
+    SaveStatus saveStatus() const;
+
 Q_SIGNALS:
     // Every ticket up to `upToTicket` not covered by failed() is on the disk.
     void durable(quint64 upToTicket);
@@ -95,6 +108,10 @@ private:
     int m_snapshotsWritten = 0;
     int m_timer = 0;
     bool m_started = false;
+    void noteSaved();
+    void noteFailure(const QString &reason);
+    mutable QMutex m_saveStatusMutex;
+    SaveStatus m_saveStatus; // guarded by m_saveStatusMutex
 
 protected:
     void timerEvent(QTimerEvent *event) override;
