@@ -1,8 +1,10 @@
-// qpushgateway: the desktop console. Parse the flags (persisting to the user's data directory by
-// default), then either serve headless (--headless, or no display) or run the gateway on its own
-// thread under the main window until the window closes, SIGTERM, SIGINT or a permitted /-/quit.
+// qpushgateway: the desktop console. Parse the flags (over the settings saved by the console's
+// dialog, and persisting to the user's data directory by default), then either serve headless
+// (--headless, or no display) or run the gateway on its own thread under the main window until
+// the user quits, SIGTERM, SIGINT or a permitted /-/quit.
 
 #include "consolecontroller.h"
+#include "consolesettings.h"
 #include "gateway/gatewayconfig.h"
 #include "gateway/serve.h"
 #include "gateway/unixsignals.h"
@@ -13,6 +15,8 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QMessageBox>
+#include <QSettings>
 
 #include <csignal>
 #include <cstdio>
@@ -80,7 +84,9 @@ int main(int argc, char *argv[])
         ? std::make_unique<QCoreApplication>(argc, argv)
         : std::make_unique<QApplication>(argc, argv);
 
-    const Expected<CommandLine> commandLine = parseCommandLine(gatewayArguments(app->arguments()), desktopDefaults());
+    // Explicit flags win over what the settings dialog saved, which wins over the defaults.
+    const GatewayConfig defaults = gui::ConsoleSettings::savedGatewayDefaults(QSettings(), desktopDefaults());
+    const Expected<CommandLine> commandLine = parseCommandLine(gatewayArguments(app->arguments()), defaults);
     const QString extraHelp = QStringLiteral("      --headless                 Run without a window, as qpushgateway-headless.\n");
     if (const std::optional<int> status = answerCommandLine(program, commandLine, extraHelp))
         return *status;
@@ -98,14 +104,21 @@ int main(int argc, char *argv[])
     gui::ConsoleController controller(commandLine->config);
     if (const std::optional<QString> error = controller.start()) {
         std::fprintf(stderr, "%s: %s\n", qPrintable(program), qPrintable(*error));
+        // Started from a desktop menu, nobody reads stderr.
+        QMessageBox::critical(nullptr, QObject::tr("QPushgateway"),
+                              QObject::tr("The gateway could not start:\n%1").arg(*error));
         return 1;
     }
     UnixSignals stopSignals({SIGTERM, SIGINT});
     QObject::connect(&stopSignals, &UnixSignals::received, app.get(), &QCoreApplication::quit);
     QObject::connect(&controller, &gui::ConsoleController::quitRequested, app.get(), &QCoreApplication::quit);
+    // The window may hide to the tray: the application ends when the user quits, not when the
+    // last window is gone.
+    QGuiApplication::setQuitOnLastWindowClosed(false);
     int status = 0;
     {
         gui::MainWindow window(controller);
+        QObject::connect(&window, &gui::MainWindow::quitRequested, app.get(), &QCoreApplication::quit);
         window.show();
         status = app->exec();
         window.saveSettings();

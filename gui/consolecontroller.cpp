@@ -70,6 +70,48 @@ std::optional<QString> ConsoleController::start()
     return std::nullopt;
 }
 
+void ConsoleController::listenOn(const QStringList &addresses)
+{
+    if (!m_gateway)
+        return;
+    Gateway *gateway = m_gateway;
+    // The controller outlives the gateway's thread (shutdown() waits for it), so the answer can
+    // always be posted back to it.
+    QMetaObject::invokeMethod(gateway, [this, gateway, addresses] {
+        const std::optional<QString> error = gateway->listenOn(addresses);
+        const QStringList bound = gateway->listeningAddresses();
+        QMetaObject::invokeMethod(this, [this, addresses, error, bound] {
+            if (error) {
+                Q_EMIT listenFailed(addresses, *error);
+                return;
+            }
+            m_addresses = bound;
+            Q_EMIT listeningChanged(bound);
+        }, Qt::QueuedConnection);
+    }, Qt::QueuedConnection);
+}
+
+void ConsoleController::setApiSwitches(bool adminApi, bool lifecycle)
+{
+    if (!m_gateway)
+        return;
+    Gateway *gateway = m_gateway;
+    QMetaObject::invokeMethod(gateway, [gateway, adminApi, lifecycle] {
+        gateway->setAdminApiEnabled(adminApi);
+        gateway->setLifecycleEnabled(lifecycle);
+    }, Qt::QueuedConnection);
+}
+
+std::optional<Persistence::SaveStatus> ConsoleController::saveStatus() const
+{
+    // The pointer is set before start() returns and stays until shutdown(); saveStatus() itself
+    // may be called from any thread.
+    Persistence *persistence = m_gateway ? m_gateway->persistence() : nullptr;
+    if (!persistence)
+        return std::nullopt;
+    return persistence->saveStatus();
+}
+
 void ConsoleController::shutdown()
 {
     if (!m_gateway)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "gateway/gatewayconfig.h"
+#include "store/persistence/persistence.h"
 
 #include <QDateTime>
 #include <QObject>
@@ -49,10 +50,23 @@ public:
     const QStringList &listeningAddresses() const { return m_addresses; }
     QDateTime startTime() const { return m_startTime; }
 
+    // Moves the gateway to `addresses` (on its thread); listeningChanged() or listenFailed()
+    // tells how it went. On failure the gateway keeps listening where it did.
+    void listenOn(const QStringList &addresses);
+    // Turns the admin API (PUT /api/v1/admin/wipe) and the lifecycle API (/-/quit) on or off,
+    // for the requests that follow.
+    void setApiSwitches(bool adminApi, bool lifecycle);
+    // When the persistence file was last written, and the last failure; nothing without one.
+    std::optional<Persistence::SaveStatus> saveStatus() const;
+
 Q_SIGNALS:
     // A permitted PUT/POST /-/quit was answered; the application should quit (and then shut
     // the controller down).
     void quitRequested();
+    // listenOn() succeeded; the addresses now bound (listeningAddresses() returns them too).
+    void listeningChanged(const QStringList &addresses);
+    // listenOn(`requested`) failed for `reason`; nothing changed.
+    void listenFailed(const QStringList &requested, const QString &reason);
 
 private:
     GatewayConfig m_config;

@@ -1,17 +1,22 @@
 #include "mainwindow.h"
 
 #include "consolecontroller.h"
+#include "consoletray.h"
+#include "failurenotifier.h"
 #include "gateway/gateway.h"
 #include "groupfilterproxymodel.h"
 #include "grouptreemodel.h"
 #include "metricviewer.h"
 #include "pushlogmodel.h"
 #include "pushlogview.h"
+#include "scrapeconfigdialog.h"
+#include "settingsdialog.h"
 #include "store/metricstore.h"
 
 #include <QAction>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QKeyEvent>
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -24,6 +29,8 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QSystemTrayIcon>
+#include <QTableView>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -48,13 +55,8 @@ QString durationText(qint64 seconds)
 
 QString curlPushCommand(const QString &listenAddress, const QString &routePrefix)
 {
-    const qsizetype colon = listenAddress.lastIndexOf(u':');
-    QString host = colon < 0 ? QString() : listenAddress.left(colon);
-    const QString port = colon < 0 ? listenAddress : listenAddress.mid(colon + 1);
-    if (host.isEmpty() || host == "0.0.0.0"_L1 || host == "[::]"_L1)
-        host = u"localhost"_s;
-    return u"echo 'some_metric 3.14' | curl --data-binary @- http://%1:%2%3/metrics/job/some_job"_s
-        .arg(host, port, routePrefix);
+    return u"echo 'some_metric 3.14' | curl --data-binary @- http://%1%2/metrics/job/some_job"_s
+        .arg(reachableAddress(listenAddress), routePrefix);
 }
 
 MainWindow::MainWindow(ConsoleController &controller, QWidget *parent)
@@ -69,6 +71,10 @@ MainWindow::MainWindow(ConsoleController &controller, QWidget *parent)
     m_filterModel = new GroupFilterProxyModel(this);
     m_filterModel->setSourceModel(m_treeModel);
     m_pushLogModel = new PushLogModel(this);
+    m_failureNotifier = new FailureNotifier(this);
+    m_settings = ConsoleSettings::load(QSettings(), controller.config());
+    m_treeModel->setStaleAge(m_settings.staleAge);
+    m_failureNotifier->setEnabled(m_settings.notifyFailures);
 
     createActions();
     createLayout();
@@ -81,7 +87,11 @@ MainWindow::MainWindow(ConsoleController &controller, QWidget *parent)
     connect(controller.gateway(), &Gateway::changeHandled, this, [this](const http::ChangeRecord &record) {
         if (record.method != "DELETE")
             ++m_pushesSinceTick;
+        m_failureNotifier->record(record);
     });
+    connect(m_failureNotifier, &FailureNotifier::startedFailing, this, &MainWindow::onStartedFailing);
+    connect(&controller, &ConsoleController::listeningChanged, this, &MainWindow::onListening);
+    connect(&controller, &ConsoleController::listenFailed, this, &MainWindow::onListenFailed);
 
     m_rateClock.start();
     m_statusTimer.setInterval(1000);
@@ -96,6 +106,8 @@ MainWindow::MainWindow(ConsoleController &controller, QWidget *parent)
     updateStatus();
     updateActions();
     restoreSettings();
+    setTrayEnabled(QSystemTrayIcon::isSystemTrayAvailable());
+    m_tree->setFocus(Qt::OtherFocusReason);
 }
 
 MainWindow::~MainWindow() = default;
@@ -132,7 +144,40 @@ void MainWindow::createActions()
     m_quitAction = new QAction(QIcon::fromTheme(u"application-exit"_s), tr("&Quit"), this);
     m_quitAction->setShortcut(QKeySequence::Quit);
     m_quitAction->setMenuRole(QAction::QuitRole);
-    connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
+    connect(m_quitAction, &QAction::triggered, this, [this] {
+        saveSettings();
+        Q_EMIT quitRequested();
+    });
+
+    m_settingsAction = new QAction(QIcon::fromTheme(u"configure"_s), tr("&Settings…"), this);
+    // Ctrl+, where the platform has no preferences shortcut of its own.
+    m_settingsAction->setShortcuts({QKeySequence(QKeySequence::Preferences), QKeySequence(Qt::CTRL | Qt::Key_Comma)});
+    m_settingsAction->setMenuRole(QAction::PreferencesRole);
+    connect(m_settingsAction, &QAction::triggered, this, &MainWindow::openSettings);
+
+    m_scrapeConfigAction = new QAction(tr("Prometheus &Scrape Config…"), this);
+    m_scrapeConfigAction->setToolTip(tr("Show the scrape configuration Prometheus needs for this gateway"));
+    connect(m_scrapeConfigAction, &QAction::triggered, this, &MainWindow::showScrapeConfig);
+
+    m_showWindowAction = new QAction(tr("&Show Window"), this);
+    connect(m_showWindowAction, &QAction::triggered, this, &MainWindow::toggleWindow);
+
+    // Alt+1/2/3: the three panes, for keyboard users.
+    m_focusGroupsAction = new QAction(tr("Go to &Groups"), this);
+    m_focusGroupsAction->setShortcut(QKeySequence(Qt::ALT | Qt::Key_1));
+    connect(m_focusGroupsAction, &QAction::triggered, this, [this] { m_tree->setFocus(Qt::ShortcutFocusReason); });
+    m_focusMetricsAction = new QAction(tr("Go to &Metrics"), this);
+    m_focusMetricsAction->setShortcut(QKeySequence(Qt::ALT | Qt::Key_2));
+    connect(m_focusMetricsAction, &QAction::triggered, this, [this] {
+        m_viewer->familyView()->setFocus(Qt::ShortcutFocusReason);
+    });
+    m_focusLogAction = new QAction(tr("Go to Push &Log"), this);
+    m_focusLogAction->setShortcut(QKeySequence(Qt::ALT | Qt::Key_3));
+    connect(m_focusLogAction, &QAction::triggered, this, [this] {
+        m_pushLogView->table()->setFocus(Qt::ShortcutFocusReason);
+    });
+    for (QAction *action : {m_settingsAction, m_focusGroupsAction, m_focusMetricsAction, m_focusLogAction})
+        addAction(action);
 }
 
 void MainWindow::createLayout()
@@ -140,6 +185,7 @@ void MainWindow::createLayout()
     m_filterEdit = new QLineEdit;
     m_filterEdit->setPlaceholderText(tr("Filter by job, label value or metric name (Ctrl+F)"));
     m_filterEdit->setClearButtonEnabled(true);
+    m_filterEdit->installEventFilter(this); // Escape and Down lead back to the tree
     connect(m_filterEdit, &QLineEdit::textChanged, this, [this](const QString &text) {
         m_filterModel->setFilterText(text);
         if (!text.isEmpty())
@@ -213,23 +259,33 @@ void MainWindow::createLayout()
     m_rateLabel = new QLabel;
     m_persistenceLabel = new QLabel;
     m_persistenceLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_listenErrorLabel = new QLabel;
+    m_listenErrorLabel->setStyleSheet(u"color: #c0392b"_s);
+    m_listenErrorLabel->setWordWrap(true);
+    m_listenErrorLabel->hide();
+    m_scrapeConfigLink = new QLabel(u"<a href=\"#scrape-config\">%1</a>"_s.arg(tr("Scrape config…").toHtmlEscaped()));
+    m_scrapeConfigLink->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
+    m_scrapeConfigLink->setToolTip(m_scrapeConfigAction->toolTip());
+    connect(m_scrapeConfigLink, &QLabel::linkActivated, this, &MainWindow::showScrapeConfig);
+    statusBar()->addWidget(m_listenErrorLabel);
     statusBar()->addWidget(m_addressLabel);
     statusBar()->addWidget(m_uptimeLabel);
     statusBar()->addWidget(m_countsLabel);
     statusBar()->addWidget(m_rateLabel);
     statusBar()->addWidget(m_persistenceLabel, 1);
+    statusBar()->addPermanentWidget(m_scrapeConfigLink);
 
-    const QStringList addresses = m_controller.listeningAddresses();
-    m_addressLabel->setText(tr("Listening on %1").arg(addresses.join(u", "_s)));
-    const QString persistenceFile = m_controller.config().persistenceFile;
-    m_persistenceLabel->setText(persistenceFile.isEmpty() ? tr("In memory only (no persistence file)")
-                                                          : tr("Persisting to %1").arg(persistenceFile));
+    updateAddresses(m_controller.listeningAddresses());
+    updatePersistenceStatus();
 }
 
 void MainWindow::createMenus()
 {
     QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
     fileMenu->addAction(m_copyCurlAction);
+    fileMenu->addAction(m_scrapeConfigAction);
+    fileMenu->addSeparator();
+    fileMenu->addAction(m_settingsAction);
     fileMenu->addSeparator();
     fileMenu->addAction(m_quitAction);
 
@@ -239,13 +295,20 @@ void MainWindow::createMenus()
     groupsMenu->addAction(m_deleteGroupAction);
     groupsMenu->addAction(m_deleteJobAction);
     groupsMenu->addAction(m_wipeAction);
+
+    QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
+    viewMenu->addAction(m_focusGroupsAction);
+    viewMenu->addAction(m_focusMetricsAction);
+    viewMenu->addAction(m_focusLogAction);
 }
 
 QString MainWindow::statusText() const
 {
-    return QStringList{m_addressLabel->text(), m_uptimeLabel->text(), m_countsLabel->text(),
-                       m_rateLabel->text(), m_persistenceLabel->text()}
-        .join(u" | "_s);
+    QStringList parts{m_addressLabel->text(), m_uptimeLabel->text(), m_countsLabel->text(),
+                      m_rateLabel->text(), m_persistenceLabel->text()};
+    if (!m_listenErrorLabel->isHidden())
+        parts.prepend(m_listenErrorLabel->text());
+    return parts.join(u" | "_s);
 }
 
 GroupingKey MainWindow::currentKey() const
@@ -330,6 +393,60 @@ void MainWindow::updateStatus()
     }
     m_countsLabel->setText(tr("%n group(s)", nullptr, int(groups)) + u", "_s + tr("%n series", nullptr, int(series)));
     m_rateLabel->setText(tr("%1 pushes/s").arg(QLocale().toString(m_pushRate, 'f', 1)));
+    updatePersistenceStatus();
+}
+
+void MainWindow::updatePersistenceStatus()
+{
+    const QString file = m_controller.config().persistenceFile;
+    const std::optional<Persistence::SaveStatus> status = m_controller.saveStatus();
+    if (file.isEmpty() || !status) {
+        m_persistenceLabel->setText(tr("In memory only (no persistence file)"));
+        return;
+    }
+    QString text = tr("Persisting to %1").arg(file);
+    const QLocale locale;
+    if (status->lastFailure.isValid() && (!status->lastSaved.isValid() || status->lastFailure >= status->lastSaved)) {
+        text += u", "_s + tr("saving failed at %1: %2")
+                              .arg(locale.toString(status->lastFailure.toLocalTime().time(), QLocale::ShortFormat),
+                                   status->failureReason);
+        m_persistenceLabel->setStyleSheet(u"color: #c0392b"_s);
+    } else {
+        if (status->lastSaved.isValid())
+            text += u", "_s + tr("last saved %1").arg(locale.toString(status->lastSaved.toLocalTime().time(), u"HH:mm:ss"_s));
+        m_persistenceLabel->setStyleSheet({});
+    }
+    m_persistenceLabel->setText(text);
+}
+
+void MainWindow::onListening(const QStringList &addresses)
+{
+    if (!m_requestedAddresses.isEmpty()) {
+        ConsoleSettings saved = m_settings;
+        saved.listenAddresses = std::exchange(m_requestedAddresses, {});
+        QSettings settings;
+        saved.saveChanges(settings, m_settings);
+        m_settings = saved;
+    }
+    updateAddresses(addresses);
+}
+
+void MainWindow::updateAddresses(const QStringList &addresses)
+{
+    m_addressLabel->setText(tr("Listening on %1").arg(addresses.join(u", "_s)));
+    m_listenErrorLabel->hide();
+    if (m_tray)
+        m_tray->setToolTip(tr("QPushgateway on %1").arg(addresses.join(u", "_s)));
+}
+
+void MainWindow::onListenFailed(const QStringList &requested, const QString &reason)
+{
+    // The settings keep the addresses the gateway kept: the failed ones are not saved.
+    m_requestedAddresses.clear();
+    m_listenErrorLabel->setText(tr("Could not listen on %1 (%2); still listening on %3")
+                                    .arg(requested.join(u", "_s), reason,
+                                         m_controller.listeningAddresses().join(u", "_s)));
+    m_listenErrorLabel->show();
 }
 
 void MainWindow::confirm(const QString &title, const QString &text, const QString &acceptText, std::function<void()> onAccept)
@@ -426,10 +543,119 @@ void MainWindow::restoreSettings()
     m_tree->header()->restoreState(settings.value(u"treeHeader"_s).toByteArray());
 }
 
+void MainWindow::openSettings()
+{
+    if (m_settingsDialog) {
+        m_settingsDialog->raise();
+        m_settingsDialog->activateWindow();
+        return;
+    }
+    auto *dialog = new SettingsDialog(m_settings, m_controller.config().persistenceFile, m_tray != nullptr, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { applySettings(dialog->settings()); });
+    m_settingsDialog = dialog;
+    dialog->open();
+}
+
+void MainWindow::applySettings(const ConsoleSettings &next)
+{
+    const ConsoleSettings before = m_settings;
+    ConsoleSettings inForce = next;
+    if (next.listenAddresses != before.listenAddresses) {
+        // Saved once the gateway listens there (updateAddresses), never when it cannot.
+        inForce.listenAddresses = before.listenAddresses;
+        m_requestedAddresses = next.listenAddresses;
+        m_controller.listenOn(next.listenAddresses);
+    }
+    if (next.enableAdminApi != before.enableAdminApi || next.enableLifecycle != before.enableLifecycle)
+        m_controller.setApiSwitches(next.enableAdminApi, next.enableLifecycle);
+    m_treeModel->setStaleAge(next.staleAge);
+    m_failureNotifier->setEnabled(next.notifyFailures);
+    QSettings settings;
+    inForce.saveChanges(settings, before);
+    m_settings = inForce;
+    updatePersistenceStatus();
+}
+
+void MainWindow::showScrapeConfig()
+{
+    if (m_scrapeConfigDialog) {
+        m_scrapeConfigDialog->raise();
+        m_scrapeConfigDialog->activateWindow();
+        return;
+    }
+    auto *dialog = new ScrapeConfigDialog(
+        scrapeConfigSnippet(m_controller.listeningAddresses(), m_controller.config().telemetryRoute()), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_scrapeConfigDialog = dialog;
+    dialog->show();
+}
+
+void MainWindow::setTrayEnabled(bool enabled)
+{
+    if (enabled == (m_tray != nullptr))
+        return;
+    if (!enabled) {
+        delete std::exchange(m_tray, nullptr);
+        return;
+    }
+    m_tray = new ConsoleTray(m_showWindowAction, m_copyCurlAction, m_quitAction, this);
+    m_tray->setToolTip(tr("QPushgateway on %1").arg(m_controller.listeningAddresses().join(u", "_s)));
+    connect(m_tray, &ConsoleTray::activated, this, &MainWindow::toggleWindow);
+}
+
+void MainWindow::toggleWindow()
+{
+    if (isVisible() && !isMinimized() && isActiveWindow()) {
+        hide();
+        return;
+    }
+    showNormal();
+    raise();
+    activateWindow();
+}
+
+void MainWindow::onStartedFailing(const QStringList &keys, const QString &firstReason)
+{
+    const QString title = FailureNotifier::title(int(keys.size()));
+    statusBar()->showMessage(title, 10000);
+    if (m_tray)
+        m_tray->notify(title, FailureNotifier::message(keys, firstReason));
+}
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_filterEdit && event->type() == QEvent::KeyPress) {
+        const int key = static_cast<QKeyEvent *>(event)->key();
+        if (key == Qt::Key_Escape) {
+            m_filterEdit->clear();
+            m_tree->setFocus(Qt::ShortcutFocusReason);
+            return true;
+        }
+        if (key == Qt::Key_Down) {
+            m_tree->setFocus(Qt::ShortcutFocusReason);
+            if (!m_tree->currentIndex().isValid() && m_filterModel->rowCount() > 0)
+                m_tree->setCurrentIndex(m_filterModel->index(0, 0));
+            return true;
+        }
+    }
+    return QMainWindow::eventFilter(watched, event);
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveSettings();
+    if (m_tray && m_settings.keepRunningInTray) {
+        // The gateway keeps serving; the tray brings the window back.
+        hide();
+        event->ignore();
+        if (!std::exchange(m_toldAboutTray, true))
+            m_tray->notify(tr("QPushgateway is still running"),
+                           tr("The gateway keeps accepting pushes. Use the tray icon to show the window or quit."));
+        return;
+    }
     event->accept();
+    Q_EMIT quitRequested();
 }
 
 } // namespace qpgw::gui

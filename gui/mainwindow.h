@@ -1,5 +1,8 @@
 #pragma once
 
+#include "consolesettings.h"
+#include "scrapeconfigdialog.h" // complete for QPointer
+#include "settingsdialog.h"     // complete for QPointer
 #include "model/groupingkey.h"
 
 #include <QDateTime>
@@ -27,6 +30,8 @@ class MetricStore;
 namespace qpgw::gui {
 
 class ConsoleController;
+class ConsoleTray;
+class FailureNotifier;
 class GroupFilterProxyModel;
 class GroupTreeModel;
 class MetricViewer;
@@ -47,7 +52,14 @@ QString curlPushCommand(const QString &listenAddress, const QString &routePrefix
 // the store, on the store's thread, to remove exactly what the box named (MetricStore::remove()
 // / wipe()). Rows disappear when the store says they are gone, not before.
 //
-// Window geometry and splitter positions are kept with QSettings (group "mainWindow").
+// Window geometry and splitter positions are kept with QSettings (group "mainWindow"); the
+// settings dialog's choices with ConsoleSettings. Where a system tray exists, closing the window
+// can leave the gateway running in the tray (a setting), and the tray tells when pushes to a
+// group start failing (FailureNotifier).
+//
+// Keyboard: Ctrl+F filters (Escape clears the filter and returns to the tree, Down goes to the
+// tree), Alt+1 / Alt+2 / Alt+3 go to the groups, the metrics and the push log, Delete deletes the
+// current group, Ctrl+, opens the settings, Ctrl+Q quits.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -69,9 +81,21 @@ public:
     QAction *wipeAction() const { return m_wipeAction; }
     QAction *copyCurlAction() const { return m_copyCurlAction; }
     QAction *findAction() const { return m_findAction; }
+    QAction *settingsAction() const { return m_settingsAction; }
+    QAction *scrapeConfigAction() const { return m_scrapeConfigAction; }
+    QAction *quitAction() const { return m_quitAction; }
+    QAction *focusGroupsAction() const { return m_focusGroupsAction; }
+    QAction *focusMetricsAction() const { return m_focusMetricsAction; }
+    QAction *focusLogAction() const { return m_focusLogAction; }
+    FailureNotifier *failureNotifier() const { return m_failureNotifier; }
+    // Null where there is no system tray (unless setTrayEnabled(true) made one).
+    ConsoleTray *tray() const { return m_tray; }
+    SettingsDialog *settingsDialog() const { return m_settingsDialog; }
+    ScrapeConfigDialog *scrapeConfigDialog() const { return m_scrapeConfigDialog; }
+    const ConsoleSettings &settings() const { return m_settings; }
     // The confirmation being asked, if any.
     QMessageBox *pendingConfirmation() const { return m_confirmation; }
-    // The status bar's text, its parts separated by " | ".
+    // The status bar's text, its parts separated by " | " (a listen failure first).
     QString statusText() const;
 
     // Makes the group with `key` the current row (clearing the filter if it hides it).
@@ -80,15 +104,31 @@ public:
     void saveSettings() const;
     void restoreSettings();
 
+    // Puts `settings` in force: what changed is applied (the gateway moves to new listen
+    // addresses, or the window says why it could not; API switches; stale age; tray) and saved
+    // with QSettings. A persistence file waits for the next start.
+    void applySettings(const ConsoleSettings &settings);
+    // Shows or removes the tray icon (by default: shown when the desktop has a tray).
+    void setTrayEnabled(bool enabled);
+
 public Q_SLOTS:
     // Ask, then delete: the current group; all groups of the current row's job; every group.
     void deleteCurrentGroup();
     void deleteCurrentJob();
     void wipeAll();
     void copyCurlCommand();
+    // Non-blocking dialogs: the settings (applied when accepted) and the scrape configuration.
+    void openSettings();
+    void showScrapeConfig();
+
+Q_SIGNALS:
+    // The user asked to quit (menu, tray, or closing the window when it does not stay in the
+    // tray): the application should stop the gateway and exit.
+    void quitRequested();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void createActions();
@@ -98,6 +138,12 @@ private:
     void onChangesApplied();
     void updateActions();
     void updateStatus();
+    void updatePersistenceStatus();
+    void onListening(const QStringList &addresses);
+    void updateAddresses(const QStringList &addresses);
+    void onListenFailed(const QStringList &requested, const QString &reason);
+    void onStartedFailing(const QStringList &keys, const QString &firstReason);
+    void toggleWindow();
     GroupingKey currentKey() const;
     QString currentJob() const;
     QList<GroupingKey> keysOfJob(const QString &job) const;
@@ -122,6 +168,8 @@ private:
     QLabel *m_countsLabel = nullptr;
     QLabel *m_rateLabel = nullptr;
     QLabel *m_persistenceLabel = nullptr;
+    QLabel *m_listenErrorLabel = nullptr;
+    QLabel *m_scrapeConfigLink = nullptr;
 
     QAction *m_deleteGroupAction = nullptr;
     QAction *m_deleteJobAction = nullptr;
@@ -129,6 +177,20 @@ private:
     QAction *m_copyCurlAction = nullptr;
     QAction *m_findAction = nullptr;
     QAction *m_quitAction = nullptr;
+    QAction *m_settingsAction = nullptr;
+    QAction *m_scrapeConfigAction = nullptr;
+    QAction *m_showWindowAction = nullptr;
+    QAction *m_focusGroupsAction = nullptr;
+    QAction *m_focusMetricsAction = nullptr;
+    QAction *m_focusLogAction = nullptr;
+
+    ConsoleSettings m_settings;
+    FailureNotifier *m_failureNotifier = nullptr;
+    ConsoleTray *m_tray = nullptr;
+    QStringList m_requestedAddresses; // asked of the gateway, saved once it listens there
+    bool m_toldAboutTray = false; // the first hide to the tray says so
+    QPointer<SettingsDialog> m_settingsDialog;
+    QPointer<ScrapeConfigDialog> m_scrapeConfigDialog;
 
     QPointer<QMessageBox> m_confirmation;
     GroupingKey m_shownKey; // the group the viewer shows

@@ -5,22 +5,29 @@
 // headless (asked to, or for want of a display) and stops on SIGTERM.
 
 #include "consolecontroller.h"
+#include "consoletray.h"
+#include "failurenotifier.h"
+#include "scrapeconfigdialog.h"
+#include "settingsdialog.h"
 #include "groupfilterproxymodel.h"
 #include "grouptreemodel.h"
 #include "familytablemodel.h"
 #include "mainwindow.h"
 #include "metricviewer.h"
 #include "pushlogmodel.h"
+#include "pushlogview.h"
 #include "store/group.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
+#include <QApplication>
 #include <QClipboard>
 #include <QGuiApplication>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
 #include <QSettings>
@@ -28,6 +35,10 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QTest>
+#include <QTableView>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTreeView>
 
 #include <memory>
@@ -51,7 +62,7 @@ struct Reply
 // The console over a gateway on a free loopback port, its models checked throughout.
 struct Console
 {
-    ConsoleController controller{config()};
+    ConsoleController controller;
     std::unique_ptr<MainWindow> window;
     std::unique_ptr<QAbstractItemModelTester> treeTester;
     std::unique_ptr<QAbstractItemModelTester> filterTester;
@@ -67,7 +78,8 @@ struct Console
         return config;
     }
 
-    Console()
+    explicit Console(const GatewayConfig &gatewayConfig = config())
+        : controller(gatewayConfig)
     {
         if (const std::optional<QString> error = controller.start())
             qFatal("gateway did not start: %s", qPrintable(*error));
@@ -145,6 +157,7 @@ class TestMainWindow : public QObject
 
 private Q_SLOTS:
     void initTestCase();
+    void cleanup();
     void shouldShowAPushedGroupAndItsFamilies();
     void shouldDeleteTheSelectedGroupOnlyOnceConfirmed();
     void shouldAskOnTheDeleteKey();
@@ -156,9 +169,23 @@ private Q_SLOTS:
     void shouldCopyACurlCommandThatPushes();
     void curlCommandShouldNameAReachableHost();
     void shouldRememberSplitterState();
+    void shouldMoveToANewListenAddress();
+    void shouldReportAnAddressItCannotListenOnAndKeepServing();
+    void shouldSwitchTheAdminAndLifecycleApis();
+    void shouldApplyAndSaveTheStaleAge();
+    void trayShouldKeepTheGatewayRunningWhenTheWindowCloses();
+    void trayShouldNotifyWhenPushesStartFailing();
+    void shouldShowWhenThePersistenceFileWasLastSaved();
+    void shouldBeUsableFromTheKeyboard();
+    void shouldOfferTheScrapeConfig();
     void binaryShouldRunHeadlessAndStopOnSigterm_data();
     void binaryShouldRunHeadlessAndStopOnSigterm();
 };
+
+void TestMainWindow::cleanup()
+{
+    QSettings().clear();
+}
 
 void TestMainWindow::initTestCase()
 {
@@ -362,6 +389,219 @@ void TestMainWindow::shouldRememberSplitterState()
     auto *restored = again.window->findChild<QSplitter *>(u"topSplitter"_s);
     QCOMPARE(restored->saveState(), state);
     QSettings().clear();
+}
+
+namespace {
+
+// A port nobody listens on right now.
+quint16 freePort()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost, 0))
+        qFatal("no free port");
+    return probe.serverPort();
+}
+
+} // namespace
+
+void TestMainWindow::shouldMoveToANewListenAddress()
+{
+    Console c;
+    QCOMPARE(c.push(u"/job/kept"_s, "some_metric 1\n"), 200);
+    const quint16 oldPort = c.port;
+    const quint16 newPort = freePort();
+    const QString newAddress = u"127.0.0.1:%1"_s.arg(newPort);
+
+    ConsoleSettings next = c.window->settings();
+    next.listenAddresses = {newAddress};
+    c.window->applySettings(next);
+    QTRY_VERIFY2(c.window->statusText().contains(u"Listening on "_s + newAddress), qPrintable(c.window->statusText()));
+    QCOMPARE(c.controller.listeningAddresses(), QStringList{newAddress});
+
+    // The same store on the new port; the old one takes no new connection.
+    c.port = newPort;
+    const Reply moved = c.send("GET", u"/metrics"_s);
+    QCOMPARE(moved.status, 200);
+    QVERIFY(moved.body.contains("some_metric{instance=\"\",job=\"kept\"}"));
+    QTcpSocket probe;
+    probe.connectToHost(QHostAddress::LocalHost, oldPort);
+    QVERIFY(!probe.waitForConnected(5000));
+    QCOMPARE(probe.error(), QAbstractSocket::ConnectionRefusedError);
+    // A connection kept alive from before is closed once it has its answers.
+    c.port = oldPort;
+    QTRY_COMPARE(c.send("GET", u"/metrics"_s).status, 0);
+    QCOMPARE(QSettings().value(u"gateway/listenAddresses"_s).toStringList(), QStringList{newAddress});
+    QCOMPARE(c.window->settings().listenAddresses, QStringList{newAddress});
+    QSettings().clear();
+}
+
+void TestMainWindow::shouldReportAnAddressItCannotListenOnAndKeepServing()
+{
+    Console c;
+    QTcpServer taken;
+    QVERIFY(taken.listen(QHostAddress::LocalHost, 0));
+    const QString takenAddress = u"127.0.0.1:%1"_s.arg(taken.serverPort());
+    const QStringList before = c.controller.listeningAddresses();
+
+    ConsoleSettings next = c.window->settings();
+    next.listenAddresses = {takenAddress};
+    c.window->applySettings(next);
+    QTRY_VERIFY2(c.window->statusText().contains(u"Could not listen on "_s + takenAddress), qPrintable(c.window->statusText()));
+    QVERIFY(c.window->statusText().contains(u"still listening on "_s + before.constFirst()));
+    QCOMPARE(c.controller.listeningAddresses(), before);
+    QCOMPARE(c.push(u"/job/still"_s, "some_metric 1\n"), 200);
+    QVERIFY(!QSettings().contains(u"gateway/listenAddresses"_s));
+    QCOMPARE(c.window->settings().listenAddresses, c.controller.config().listenAddresses);
+}
+
+void TestMainWindow::shouldSwitchTheAdminAndLifecycleApis()
+{
+    Console c;
+    QCOMPARE(c.push(u"/job/a"_s, "some_metric 1\n"), 200);
+    QTRY_COMPARE(c.tree().rowCount(), 1);
+    QCOMPARE(c.send("PUT", u"/api/v1/admin/wipe"_s).status, 404);
+    QCOMPARE(c.send("PUT", u"/-/quit"_s).status, 403);
+
+    ConsoleSettings next = c.window->settings();
+    next.enableAdminApi = true;
+    next.enableLifecycle = true;
+    c.window->applySettings(next);
+    QTRY_COMPARE(c.send("PUT", u"/api/v1/admin/wipe"_s).status, 202);
+    QTRY_COMPARE(c.tree().rowCount(), 0);
+    QSignalSpy quit(&c.controller, &ConsoleController::quitRequested);
+    QCOMPARE(c.send("PUT", u"/-/quit"_s).status, 200);
+    QTRY_COMPARE(quit.size(), 1);
+    QVERIFY(QSettings().value(u"gateway/enableAdminApi"_s).toBool());
+
+    next.enableAdminApi = false;
+    c.window->applySettings(next);
+    QTRY_COMPARE(c.send("PUT", u"/api/v1/admin/wipe"_s).status, 404);
+    QSettings().clear();
+}
+
+void TestMainWindow::shouldApplyAndSaveTheStaleAge()
+{
+    Console c;
+    ConsoleSettings next = c.window->settings();
+    next.staleAge = 90s;
+    c.window->applySettings(next);
+    QCOMPARE(c.tree().staleAge(), 90s);
+    QCOMPARE(QSettings().value(u"console/staleAgeSeconds"_s).toLongLong(), 90);
+
+    // The next window starts with it.
+    Console again;
+    QCOMPARE(again.tree().staleAge(), 90s);
+    QSettings().clear();
+}
+
+void TestMainWindow::trayShouldKeepTheGatewayRunningWhenTheWindowCloses()
+{
+    Console c;
+    c.window->setTrayEnabled(true);
+    QVERIFY(c.window->tray());
+    QSignalSpy quit(c.window.get(), &MainWindow::quitRequested);
+
+    QVERIFY(c.window->settings().keepRunningInTray);
+    c.window->close();
+    QVERIFY(!c.window->isVisible());
+    QCOMPARE(quit.size(), 0);
+    QCOMPARE(c.push(u"/job/while_hidden"_s, "some_metric 1\n"), 200);
+    QTRY_COMPARE(c.groupsOf(u"while_hidden"_s), 1);
+    QVERIFY(c.window->tray()->lastNotification().contains(u"still running"_s));
+
+    // Without the setting, closing the window quits.
+    ConsoleSettings next = c.window->settings();
+    next.keepRunningInTray = false;
+    c.window->applySettings(next);
+    c.window->show();
+    c.window->close();
+    QCOMPARE(quit.size(), 1);
+
+    // And the Quit action always quits.
+    c.window->quitAction()->trigger();
+    QCOMPARE(quit.size(), 2);
+    QSettings().clear();
+}
+
+void TestMainWindow::trayShouldNotifyWhenPushesStartFailing()
+{
+    Console c;
+    c.window->setTrayEnabled(true);
+    c.window->failureNotifier()->setGatheringInterval(5ms);
+    QCOMPARE(c.push(u"/job/broken"_s, "good_metric 1\n"), 200);
+    QCOMPARE(c.push(u"/job/broken"_s, "bad metric\n"), 400);
+    QTRY_VERIFY2(c.window->tray()->lastNotification().contains(u"job=\"broken\""_s),
+                 qPrintable(c.window->tray()->lastNotification()));
+    QVERIFY(c.window->tray()->lastNotification().contains(u"text format parsing error"_s));
+}
+
+void TestMainWindow::shouldShowWhenThePersistenceFileWasLastSaved()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    GatewayConfig config = Console::config();
+    config.persistenceFile = dir.filePath(u"metrics.db"_s);
+    Console c(config);
+    QVERIFY(c.window->statusText().contains(u"Persisting to "_s + config.persistenceFile));
+    QCOMPARE(c.push(u"/job/saved"_s, "some_metric 1\n"), 200);
+    // The answer came after the journal was on disk: the status says when on its next refresh.
+    QTRY_VERIFY2(c.window->statusText().contains(u"last saved"_s), qPrintable(c.window->statusText()));
+}
+
+void TestMainWindow::shouldBeUsableFromTheKeyboard()
+{
+    Console c;
+    QCOMPARE(c.push(u"/job/alpha"_s, "alpha_metric 1\n"), 200);
+    QCOMPARE(c.push(u"/job/beta"_s, "beta_metric 2\n"), 200);
+    QTRY_COMPARE(c.tree().rowCount(), 2);
+    c.window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(c.window.get()));
+    QWidget *window = c.window.get();
+    // The tree has the focus from the start.
+    QTRY_COMPARE(QApplication::focusWidget(), c.window->treeView());
+
+    // Ctrl+F, type, Down: the filtered tree, its first row current.
+    QTest::keyClick(window, Qt::Key_F, Qt::ControlModifier);
+    QCOMPARE(QApplication::focusWidget(), c.window->filterEdit());
+    QTest::keyClicks(c.window->filterEdit(), u"beta"_s);
+    QCOMPARE(c.window->filterModel()->rowCount(), 1);
+    QTest::keyClick(c.window->filterEdit(), Qt::Key_Down);
+    QCOMPARE(QApplication::focusWidget(), c.window->treeView());
+    QVERIFY(c.window->treeView()->currentIndex().isValid());
+    QCOMPARE(c.window->treeView()->currentIndex().data(GroupTreeModel::JobRole).toString(), u"beta"_s);
+
+    // Escape in the filter clears it and goes back to the tree.
+    QTest::keyClick(window, Qt::Key_F, Qt::ControlModifier);
+    QTest::keyClick(c.window->filterEdit(), Qt::Key_Escape);
+    QVERIFY(c.window->filterEdit()->text().isEmpty());
+    QCOMPARE(c.window->filterModel()->rowCount(), 2);
+    QCOMPARE(QApplication::focusWidget(), c.window->treeView());
+
+    // Alt+2, Alt+3, Alt+1: the panes.
+    QTest::keyClick(window, Qt::Key_2, Qt::AltModifier);
+    QCOMPARE(QApplication::focusWidget(), c.window->viewer()->familyView());
+    QTest::keyClick(window, Qt::Key_3, Qt::AltModifier);
+    QCOMPARE(QApplication::focusWidget(), c.window->pushLogView()->table());
+    QTest::keyClick(window, Qt::Key_1, Qt::AltModifier);
+    QCOMPARE(QApplication::focusWidget(), c.window->treeView());
+
+    // Ctrl+, opens the settings; Escape closes them unchanged.
+    const ConsoleSettings before = c.window->settings();
+    QTest::keyClick(window, Qt::Key_Comma, Qt::ControlModifier);
+    QTRY_VERIFY(c.window->settingsDialog() && c.window->settingsDialog()->isVisible());
+    QTest::keyClick(c.window->settingsDialog(), Qt::Key_Escape);
+    QTRY_VERIFY(!c.window->settingsDialog());
+    QCOMPARE(c.window->settings(), before);
+}
+
+void TestMainWindow::shouldOfferTheScrapeConfig()
+{
+    Console c;
+    c.window->scrapeConfigAction()->trigger();
+    QVERIFY(c.window->scrapeConfigDialog());
+    const QString text = c.window->scrapeConfigDialog()->text()->toPlainText();
+    QVERIFY(text.contains(u"honor_labels: true"_s));
+    QVERIFY2(text.contains(u"'127.0.0.1:%1'"_s.arg(c.port)), qPrintable(text));
 }
 
 void TestMainWindow::binaryShouldRunHeadlessAndStopOnSigterm_data()
