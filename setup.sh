@@ -23,9 +23,10 @@ readonly BUILD_PACKAGES=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-https
 # reference Pushgateway; they run their own instances on free loopback ports and temp dirs,
 # and never use the system services these packages install.
 # The Go client (protobuf pushes, native histograms) is built in GOPATH mode from Debian's packages.
+# desktop-file-validate (desktop-file-utils) checks the installed .desktop entry.
 readonly TEST_PACKAGES=(clang libclang-rt-14-dev locales
     python3-prometheus-client prometheus prometheus-pushgateway
-    golang-go golang-github-prometheus-client-golang-dev)
+    golang-go golang-github-prometheus-client-golang-dev desktop-file-utils)
 
 log() { printf '==> %s\n' "$*" >&2; }
 

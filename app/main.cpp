@@ -15,6 +15,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QIcon>
 #include <QMessageBox>
 #include <QSettings>
 
@@ -101,6 +102,13 @@ int main(int argc, char *argv[])
 
     // The system locale's translation (German, French), before any window exists.
     gui::installTranslations(*app);
+    // The menu entry the window belongs to (Wayland app id), and the window's and the tray's
+    // icon (PNGs: Qt's SVG plugin is not always installed).
+    QGuiApplication::setDesktopFileName(QStringLiteral("qpushgateway"));
+    QIcon icon;
+    for (const int size : {32, 48, 64, 128, 256})
+        icon.addFile(QStringLiteral(":/icons/qpushgateway-%1.png").arg(size));
+    QApplication::setWindowIcon(icon);
     gui::ConsoleController controller(commandLine->config);
     if (const std::optional<QString> error = controller.start()) {
         std::fprintf(stderr, "%s: %s\n", qPrintable(program), qPrintable(*error));

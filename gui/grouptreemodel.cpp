@@ -78,6 +78,31 @@ QVariant numberAlignment()
     return (Qt::AlignRight | Qt::AlignVCenter).toInt();
 }
 
+// An age as its text shows it: "never", or a whole number of one unit. Two ages read the same
+// exactly when their steps are equal: a row whose step stays the same needs no announcing.
+struct AgeStep
+{
+    enum Unit : quint8 { Never, Seconds, Minutes, Hours, Days };
+    Unit unit = Never;
+    qint64 count = 0;
+
+    friend bool operator==(const AgeStep &, const AgeStep &) = default;
+};
+
+AgeStep ageStep(qint64 unixMs, qint64 nowMs)
+{
+    if (unixMs <= 0)
+        return {};
+    const qint64 seconds = std::max<qint64>(0, nowMs - unixMs) / 1000;
+    if (seconds < 60)
+        return {AgeStep::Seconds, seconds};
+    if (seconds < 60 * 60)
+        return {AgeStep::Minutes, seconds / 60};
+    if (seconds < 48 * 60 * 60)
+        return {AgeStep::Hours, seconds / (60 * 60)};
+    return {AgeStep::Days, seconds / (24 * 60 * 60)};
+}
+
 // Calls `emitRange(first, last)` for each run of consecutive rows in `rows` (sorted, unique).
 template<typename EmitRange>
 void forEachRun(const QList<int> &rows, EmitRange emitRange)
@@ -93,6 +118,17 @@ void forEachRun(const QList<int> &rows, EmitRange emitRange)
 
 } // namespace
 
+// What a row shows that depends on the clock: its age text (as the step it reads) and whether it
+// is marked stale. Each row keeps the one last announced, so that an age refresh announces only
+// the rows for which it differs.
+struct GroupTreeModel::ShownAge
+{
+    AgeStep step;
+    bool stale = false;
+
+    friend bool operator==(const ShownAge &, const ShownAge &) = default;
+};
+
 // One group row: the snapshot and what the columns show, computed once per change.
 struct GroupTreeModel::GroupItem
 {
@@ -105,6 +141,7 @@ struct GroupTreeModel::GroupItem
     qint64 failureMs = 0; // last failed push; 0: never
     bool failed = false;
     QString failureReason; // as the store reported it; empty when not seen
+    ShownAge shown;        // as last announced
 
     const GroupingKey &key() const { return group->key; }
     // What the age of the data is measured from: the last successful push, or the group's
@@ -182,6 +219,7 @@ struct GroupTreeModel::JobItem
     QString displayName;
     std::vector<std::unique_ptr<GroupItem>> groups; // by key
     Totals totals;
+    ShownAge shown; // as last announced
 
     static bool nameLess(const std::unique_ptr<JobItem> &job, const QByteArray &jobName) { return job->name < jobName; }
     static bool less(const std::unique_ptr<JobItem> &a, const std::unique_ptr<JobItem> &b) { return a->name < b->name; }
@@ -253,15 +291,43 @@ void GroupTreeModel::setAgeRefreshInterval(std::chrono::milliseconds interval)
 void GroupTreeModel::refreshAges()
 {
     m_nowMs = m_clock().toMSecsSinceEpoch();
-    if (m_jobs.empty())
-        return;
-    const QList<int> roles{Qt::DisplayRole, Qt::ForegroundRole, Qt::FontRole, StaleRole};
-    Q_EMIT dataChanged(index(0, 0), index(static_cast<int>(m_jobs.size()) - 1, ColumnCount - 1), roles);
-    for (int row = 0; row < static_cast<int>(m_jobs.size()); ++row) {
-        const QModelIndex jobRowIndex = index(row, 0);
-        const int count = static_cast<int>(m_jobs[row]->groups.size());
-        Q_EMIT dataChanged(index(0, 0, jobRowIndex), index(count - 1, ColumnCount - 1, jobRowIndex), roles);
+    // Each row against what was last announced for it: a few integer comparisons per row, and a
+    // signal only where a text or a stale mark changed (in row order, jobs first).
+    QList<int> textRows;
+    QList<int> staleRows;
+    const auto compare = [this, &textRows, &staleRows](auto &item, int row) {
+        const ShownAge now = shownAge(item);
+        if (now == item.shown)
+            return;
+        (now.stale != item.shown.stale ? staleRows : textRows).append(row);
+        item.shown = now;
+    };
+    const int jobCount = static_cast<int>(m_jobs.size());
+    for (int row = 0; row < jobCount; ++row)
+        compare(*m_jobs[row], row);
+    announceAgeChanges({}, std::exchange(textRows, {}), std::exchange(staleRows, {}));
+    for (int parentRow = 0; parentRow < jobCount; ++parentRow) {
+        JobItem &job = *m_jobs[parentRow];
+        const int groupCount = static_cast<int>(job.groups.size());
+        for (int row = 0; row < groupCount; ++row)
+            compare(*job.groups[row], row);
+        announceAgeChanges(index(parentRow, 0), std::exchange(textRows, {}), std::exchange(staleRows, {}));
     }
+}
+
+// Rows (sorted) of one parent whose age text changed: the age column; whose staleness changed:
+// the whole row (colour and font). One range per run of neighbouring rows.
+void GroupTreeModel::announceAgeChanges(const QModelIndex &parentIndex, const QList<int> &textRows,
+                                        const QList<int> &staleRows)
+{
+    forEachRun(textRows, [this, &parentIndex](int first, int last) {
+        Q_EMIT dataChanged(index(first, LastPushColumn, parentIndex), index(last, LastPushColumn, parentIndex),
+                           {Qt::DisplayRole});
+    });
+    forEachRun(staleRows, [this, &parentIndex](int first, int last) {
+        Q_EMIT dataChanged(index(first, 0, parentIndex), index(last, ColumnCount - 1, parentIndex),
+                           {Qt::DisplayRole, Qt::ForegroundRole, Qt::FontRole, StaleRole});
+    });
 }
 
 // --- Receiving changes -------------------------------------------------------------------
@@ -402,8 +468,11 @@ void GroupTreeModel::resetTo(const QHash<GroupingKey, GroupSnapshot> &groups, QH
         std::sort(items.begin(), items.end(), GroupItem::less);
         job->groups = std::move(items);
         job->totals = job->computeTotals();
-        for (const auto &item : job->groups)
+        job->shown = shownAge(*job);
+        for (const auto &item : job->groups) {
+            item->shown = shownAge(*item);
             m_groupIndex.insert(item->key(), item.get());
+        }
         m_jobIndex.insert(job->name, job.get());
         m_jobs.push_back(std::move(job));
     }
@@ -442,8 +511,10 @@ void GroupTreeModel::insertGroups(JobItem &job, std::vector<std::unique_ptr<Grou
         while (end < items.size() && (at == job.groups.end() || items[end]->key() < (*at)->key()))
             ++end;
         beginInsertRows(jobIndex(job), row, row + static_cast<int>(end - next) - 1);
-        for (size_t i = next; i < end; ++i)
+        for (size_t i = next; i < end; ++i) {
+            items[i]->shown = shownAge(*items[i]);
             m_groupIndex.insert(items[i]->key(), items[i].get());
+        }
         job.groups.insert(at, std::make_move_iterator(items.begin() + static_cast<qsizetype>(next)),
                           std::make_move_iterator(items.begin() + static_cast<qsizetype>(end)));
         endInsertRows();
@@ -485,9 +556,12 @@ void GroupTreeModel::insertJobs(std::vector<std::unique_ptr<JobItem>> jobs)
             ++end;
         beginInsertRows({}, row, row + static_cast<int>(end - next) - 1);
         for (size_t i = next; i < end; ++i) {
+            jobs[i]->shown = shownAge(*jobs[i]);
             m_jobIndex.insert(jobs[i]->name, jobs[i].get());
-            for (const auto &item : jobs[i]->groups)
+            for (const auto &item : jobs[i]->groups) {
+                item->shown = shownAge(*item);
                 m_groupIndex.insert(item->key(), item.get());
+            }
         }
         m_jobs.insert(at, std::make_move_iterator(jobs.begin() + static_cast<qsizetype>(next)),
                       std::make_move_iterator(jobs.begin() + static_cast<qsizetype>(end)));
@@ -500,8 +574,10 @@ void GroupTreeModel::announceChangedGroups(const QList<GroupingKey> &keys)
 {
     std::map<QByteArray, QList<int>> rowsByJob; // by name: the signals come in row order
     for (const GroupingKey &key : keys) {
-        if (!m_groupIndex.contains(key))
+        GroupItem *item = m_groupIndex.value(key);
+        if (!item)
             continue; // its job went away in the same batch
+        item->shown = shownAge(*item);
         rowsByJob[key.job()].append(groupRow(*m_jobIndex.value(key.job()), key));
     }
     for (auto &[name, rows] : rowsByJob)
@@ -519,6 +595,7 @@ void GroupTreeModel::announceChangedJobs(const QList<QByteArray> &names)
         if (totals == job->totals)
             continue;
         job->totals = totals;
+        job->shown = shownAge(*job);
         rows.append(jobRow(name));
     }
     announceRows({}, std::move(rows));
@@ -632,7 +709,7 @@ QVariant GroupTreeModel::groupData(const GroupItem &item, int column, int role) 
         case FamiliesColumn: return static_cast<qlonglong>(item.families);
         case SeriesColumn: return static_cast<qlonglong>(item.series);
         case LastPushColumn: return ageText(item.pushMs);
-        case StatusColumn: return item.failed ? tr("Failed") : tr("OK");
+        case StatusColumn: return item.failed ? tr("Failed") : isStale(item.ageBasisMs()) ? tr("Stale") : tr("OK");
         }
         return {};
     case Qt::ToolTipRole:
@@ -687,7 +764,10 @@ QVariant GroupTreeModel::jobData(const JobItem &job, int column, int role) const
         case NameColumn: return job.displayName;
         case SeriesColumn: return static_cast<qlonglong>(totals.series);
         case LastPushColumn: return ageText(totals.lastPushMs);
-        case StatusColumn: return totals.failing > 0 ? tr("%n failing", nullptr, totals.failing) : tr("OK");
+        case StatusColumn:
+            if (totals.failing > 0)
+                return tr("%n failing", nullptr, totals.failing);
+            return isStale(totals.ageBasisMs) ? tr("Stale") : tr("OK");
         }
         return {};
     case Qt::ToolTipRole:
@@ -759,18 +839,27 @@ QVariant GroupTreeModel::headerData(int section, Qt::Orientation orientation, in
 
 // --- Time ----------------------------------------------------------------------------------
 
+GroupTreeModel::ShownAge GroupTreeModel::shownAge(const GroupItem &item) const
+{
+    return {ageStep(item.pushMs, m_nowMs), isStale(item.ageBasisMs())};
+}
+
+GroupTreeModel::ShownAge GroupTreeModel::shownAge(const JobItem &job) const
+{
+    return {ageStep(job.totals.lastPushMs, m_nowMs), isStale(job.totals.ageBasisMs)};
+}
+
 QString GroupTreeModel::ageText(qint64 unixMs) const
 {
-    if (unixMs <= 0)
-        return tr("never");
-    const qint64 seconds = std::max<qint64>(0, m_nowMs - unixMs) / 1000;
-    if (seconds < 60)
-        return tr("%1 s ago").arg(seconds);
-    if (seconds < 60 * 60)
-        return tr("%1 min ago").arg(seconds / 60);
-    if (seconds < 48 * 60 * 60)
-        return tr("%1 h ago").arg(seconds / (60 * 60));
-    return tr("%1 d ago").arg(seconds / (24 * 60 * 60));
+    const AgeStep step = ageStep(unixMs, m_nowMs);
+    switch (step.unit) {
+    case AgeStep::Never: return tr("never");
+    case AgeStep::Seconds: return tr("%1 s ago").arg(step.count);
+    case AgeStep::Minutes: return tr("%1 min ago").arg(step.count);
+    case AgeStep::Hours: return tr("%1 h ago").arg(step.count);
+    case AgeStep::Days: return tr("%1 d ago").arg(step.count);
+    }
+    return {};
 }
 
 bool GroupTreeModel::isStale(qint64 unixMs) const

@@ -38,6 +38,10 @@ namespace qpgw::gui {
 //
 // Time. Ages and staleness are computed against "now" as read from the clock at the last age
 // refresh (a timer, every second by default), so data() changes only when dataChanged says so.
+// A refresh announces only the rows whose age text or staleness differs from what was last
+// announced for them ("12 s ago" changes every second, "5 min ago" once a minute, "3 d ago"
+// once a day): the age column of rows whose text changed, whole rows whose staleness changed,
+// one range per run of neighbouring rows. A refresh that changes no text announces nothing.
 // A group is stale when its last successful push (or, if it never had one, its last failed
 // push) is older than the stale age; a job is stale when all its groups are.
 class GroupTreeModel : public QAbstractItemModel
@@ -96,7 +100,7 @@ public:
     void setStaleAge(std::chrono::milliseconds age);
     // How often ages and staleness are refreshed (default 1 s); zero stops the timer.
     void setAgeRefreshInterval(std::chrono::milliseconds interval);
-    // Reads the clock and announces (dataChanged) the rows whose ages and staleness depend on it.
+    // Reads the clock and announces (dataChanged) the rows whose age text or staleness changed.
     void refreshAges();
 
     // The group at `index`; null for a job row or an invalid index.
@@ -117,6 +121,7 @@ Q_SIGNALS:
     void changesApplied();
 
 private:
+    struct ShownAge;
     struct GroupItem;
     struct JobItem;
 
@@ -135,12 +140,15 @@ private:
     void announceChangedGroups(const QList<GroupingKey> &keys);
     void announceChangedJobs(const QList<QByteArray> &names);
     void announceRows(const QModelIndex &parent, QList<int> rows);
+    void announceAgeChanges(const QModelIndex &parent, const QList<int> &textRows, const QList<int> &staleRows);
 
     int jobRow(const QByteArray &name) const;
     int groupRow(const JobItem &job, const GroupingKey &key) const;
     QModelIndex jobIndex(const JobItem &job, int column = NameColumn) const;
     QVariant jobData(const JobItem &job, int column, int role) const;
     QVariant groupData(const GroupItem &item, int column, int role) const;
+    ShownAge shownAge(const GroupItem &item) const;
+    ShownAge shownAge(const JobItem &job) const;
     QString ageText(qint64 unixMs) const;
     bool isStale(qint64 unixMs) const;
 

@@ -117,6 +117,24 @@ struct ModelSpies
     QSignalSpy layoutChanged;
 };
 
+// Each dataChanged a spy saw, as "<parent>: rows <first>-<last>, columns <first>-<last>", the
+// parent being "jobs" for job rows, or the job's name.
+QStringList describeDataChanged(const QSignalSpy &dataChanged)
+{
+    QStringList result;
+    for (const QList<QVariant> &arguments : dataChanged) {
+        const auto topLeft = arguments.at(0).value<QModelIndex>();
+        const auto bottomRight = arguments.at(1).value<QModelIndex>();
+        const QString parent = topLeft.parent().isValid() ? topLeft.parent().data().toString() : u"jobs"_s;
+        result.append(u"%1: rows %2-%3, columns %4-%5"_s.arg(parent)
+                          .arg(topLeft.row())
+                          .arg(bottomRight.row())
+                          .arg(topLeft.column())
+                          .arg(bottomRight.column()));
+    }
+    return result;
+}
+
 } // namespace
 
 class tst_GroupTreeModel : public QObject
@@ -128,6 +146,7 @@ private Q_SLOTS:
     void shouldShowPushesAfterTheCoalescingInterval();
     void shouldShowJobsGroupsAndTheirColumns();
     void shouldShowTimeSinceLastPush();
+    void shouldAnnounceOnlyRowsWhoseAgeTextChanged();
     void shouldUpdateOnlyTheChangedRow();
     void shouldInsertAndRemoveRunsOfRows();
     void shouldRemoveExactlyTheRemovedGroup();
@@ -235,6 +254,74 @@ void tst_GroupTreeModel::shouldShowTimeSinceLastPush()
     QCOMPARE(age(5 * 3600 * Second), u"5 h ago"_s);
     QCOMPARE(age(3 * 86400 * Second), u"3 d ago"_s);
     QCOMPARE(f.model.indexOfJob(u"batch"_s, GroupTreeModel::LastPushColumn).data().toString(), u"3 d ago"_s);
+    QCOMPARE(spies.structural(), 0);
+}
+
+void tst_GroupTreeModel::shouldAnnounceOnlyRowsWhoseAgeTextChanged()
+{
+    // Five single-group jobs: a, b and d pushed just now, c and e ten minutes ago.
+    Fixture f;
+    f.now = T0 - 600 * Second;
+    for (const char *job : {"c", "e"})
+        QVERIFY(f.push(key({{"job", job}}), {counter("c")}));
+    f.now = T0;
+    for (const char *job : {"a", "b", "d"})
+        QVERIFY(f.push(key({{"job", job}}), {counter("c")}));
+    f.model.applyPendingChanges();
+    QCOMPARE(f.text(key({{"job", "a"}}), GroupTreeModel::LastPushColumn), u"0 s ago"_s);
+    QCOMPARE(f.text(key({{"job", "c"}}), GroupTreeModel::LastPushColumn), u"10 min ago"_s);
+
+    // Five seconds on, the recent rows read "5 s ago"; the old ones still "10 min ago", and are
+    // not announced. Neighbouring job rows (a and b) share one range; only the age column.
+    ModelSpies spies(&f.model);
+    f.now = T0 + 5 * Second;
+    f.model.refreshAges();
+    const QStringList fiveSeconds{
+        u"jobs: rows 0-1, columns 3-3"_s,
+        u"jobs: rows 3-3, columns 3-3"_s,
+        u"a: rows 0-0, columns 3-3"_s,
+        u"b: rows 0-0, columns 3-3"_s,
+        u"d: rows 0-0, columns 3-3"_s,
+    };
+    QCOMPARE(describeDataChanged(spies.dataChanged), fiveSeconds);
+    for (const QList<QVariant> &arguments : std::as_const(spies.dataChanged))
+        QCOMPARE(arguments.at(2).value<QList<int>>(), QList<int>{Qt::DisplayRole});
+    QCOMPARE(f.text(key({{"job", "d"}}), GroupTreeModel::LastPushColumn), u"5 s ago"_s);
+    QCOMPARE(f.model.indexOfJob(u"b"_s, GroupTreeModel::LastPushColumn).data().toString(), u"5 s ago"_s);
+
+    // Under a second later every text reads the same: nothing to announce.
+    spies.dataChanged.clear();
+    f.now = T0 + 5 * Second + 900'000'000;
+    f.model.refreshAges();
+    QCOMPARE(describeDataChanged(spies.dataChanged), QStringList());
+
+    // Staleness changes the look of the whole row: c and e turn stale, the others stay fresh.
+    f.model.setStaleAge(5min);
+    const QStringList turnedStale{
+        u"jobs: rows 2-2, columns 0-4"_s,
+        u"jobs: rows 4-4, columns 0-4"_s,
+        u"c: rows 0-0, columns 0-4"_s,
+        u"e: rows 0-0, columns 0-4"_s,
+    };
+    QCOMPARE(describeDataChanged(spies.dataChanged), turnedStale);
+    QVERIFY(spies.dataChanged.constLast().at(2).value<QList<int>>().contains(GroupTreeModel::StaleRole));
+    QVERIFY(f.model.indexOfJob(u"e"_s).data(GroupTreeModel::StaleRole).toBool());
+
+    // A push announces its rows as they are now: the next refresh does not announce them again.
+    f.now = T0 + 6 * Second;
+    QVERIFY(f.push(key({{"job", "c"}}), {counter("c")}));
+    f.model.applyPendingChanges(); // c: "0 s ago" (the model's now is still T0 + 5.9 s), fresh
+    QCOMPARE(f.text(key({{"job", "c"}}), GroupTreeModel::LastPushColumn), u"0 s ago"_s);
+    spies.dataChanged.clear();
+    f.model.refreshAges(); // now T0 + 6 s: a, b, d read "6 s ago"; c still "0 s ago"
+    const QStringList sixSeconds{
+        u"jobs: rows 0-1, columns 3-3"_s,
+        u"jobs: rows 3-3, columns 3-3"_s,
+        u"a: rows 0-0, columns 3-3"_s,
+        u"b: rows 0-0, columns 3-3"_s,
+        u"d: rows 0-0, columns 3-3"_s,
+    };
+    QCOMPARE(describeDataChanged(spies.dataChanged), sixSeconds);
     QCOMPARE(spies.structural(), 0);
 }
 
@@ -545,6 +632,13 @@ void tst_GroupTreeModel::shouldMarkStaleGroups()
     QVERIFY(f.model.indexOf(old).data(Qt::ForegroundRole).value<QBrush>().style() != Qt::NoBrush);
     QVERIFY(f.model.indexOf(old, GroupTreeModel::SeriesColumn).data(Qt::FontRole).value<QFont>().italic());
     QVERIFY(!f.model.indexOf(fresh).data(Qt::ForegroundRole).isValid());
+    // Spelled out in the status column, for the colour-blind and for screen readers.
+    const auto status = [&f](const QModelIndex &index) {
+        return index.siblingAtColumn(GroupTreeModel::StatusColumn).data().toString();
+    };
+    QCOMPARE(status(f.model.indexOf(old)), u"Stale"_s);
+    QCOMPARE(status(f.model.indexOfJob(u"nightly"_s)), u"Stale"_s);
+    QCOMPARE(status(f.model.indexOf(fresh)), u"OK"_s);
 
     // Time passes: the injected clock, read at the next age refresh.
     f.now = T0 + 170 * Second;
