@@ -201,6 +201,18 @@ void MainWindow::createLayout()
     m_tree->setAllColumnsShowFocus(true);
     m_tree->header()->setSectionResizeMode(GroupTreeModel::NameColumn, QHeaderView::Stretch);
     m_tree->header()->setStretchLastSection(false);
+    // The other columns as wide as their headers or typical contents need (not measured from
+    // the rows: that would cost with ten thousand of them), the rest for the labels.
+    const QFontMetrics metrics = m_tree->fontMetrics();
+    const auto fitColumn = [this, &metrics](int column, const QString &sample) {
+        const QString title = m_filterModel->headerData(column, Qt::Horizontal).toString();
+        m_tree->header()->resizeSection(column, std::max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(title))
+                                                    + 3 * metrics.averageCharWidth());
+    };
+    fitColumn(GroupTreeModel::FamiliesColumn, u"9999"_s);
+    fitColumn(GroupTreeModel::SeriesColumn, u"999999"_s);
+    fitColumn(GroupTreeModel::LastPushColumn, GroupTreeModel::tr("%1 min ago").arg(59));
+    fitColumn(GroupTreeModel::StatusColumn, GroupTreeModel::tr("%n failing", nullptr, 99));
     m_tree->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_tree->addAction(m_deleteGroupAction);
     m_tree->addAction(m_deleteJobAction);
@@ -538,8 +550,11 @@ void MainWindow::restoreSettings()
     if (!restoreGeometry(settings.value(u"geometry"_s).toByteArray()))
         resize(1100, 750);
     restoreState(settings.value(u"state"_s).toByteArray());
-    m_mainSplitter->restoreState(settings.value(u"mainSplitter"_s).toByteArray());
-    m_topSplitter->restoreState(settings.value(u"topSplitter"_s).toByteArray());
+    // A first start: room for the grouping labels on the left, for a few log lines below.
+    if (!m_mainSplitter->restoreState(settings.value(u"mainSplitter"_s).toByteArray()))
+        m_mainSplitter->setSizes({height() * 7 / 10, height() * 3 / 10});
+    if (!m_topSplitter->restoreState(settings.value(u"topSplitter"_s).toByteArray()))
+        m_topSplitter->setSizes({width() * 2 / 5, width() * 3 / 5});
     m_tree->header()->restoreState(settings.value(u"treeHeader"_s).toByteArray());
 }
 
