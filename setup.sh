@@ -119,10 +119,9 @@ main() {
         shift
         install_missing "${BUILD_PACKAGES[@]}"
         build -DQPGW_BUILD_TESTS=OFF
-        if [[ -x "$BUILD_DIR/headless/qpushgateway-headless" ]]; then
-            exec "$BUILD_DIR/headless/qpushgateway-headless" "$@"
-        fi
-        log "built the core library; the gateway executable arrives with the HTTP server"
+        # The desktop console: a window where there is a display, headless (saying so) where
+        # there is none. --headless forces the latter.
+        exec "$BUILD_DIR/app/qpushgateway" "$@"
         ;;
     test)
         install_missing "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"

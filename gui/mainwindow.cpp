@@ -155,7 +155,7 @@ void MainWindow::createActions()
     m_settingsAction->setMenuRole(QAction::PreferencesRole);
     connect(m_settingsAction, &QAction::triggered, this, &MainWindow::openSettings);
 
-    m_scrapeConfigAction = new QAction(tr("Prometheus &Scrape Config…"), this);
+    m_scrapeConfigAction = new QAction(tr("Prometheus Scrape Con&fig…"), this);
     m_scrapeConfigAction->setToolTip(tr("Show the scrape configuration Prometheus needs for this gateway"));
     connect(m_scrapeConfigAction, &QAction::triggered, this, &MainWindow::showScrapeConfig);
 
@@ -554,7 +554,7 @@ void MainWindow::restoreSettings()
     if (!m_mainSplitter->restoreState(settings.value(u"mainSplitter"_s).toByteArray()))
         m_mainSplitter->setSizes({height() * 7 / 10, height() * 3 / 10});
     if (!m_topSplitter->restoreState(settings.value(u"topSplitter"_s).toByteArray()))
-        m_topSplitter->setSizes({width() * 2 / 5, width() * 3 / 5});
+        m_topSplitter->setSizes({width() * 9 / 20, width() * 11 / 20});
     m_tree->header()->restoreState(settings.value(u"treeHeader"_s).toByteArray());
 }
 

@@ -46,7 +46,7 @@ SettingsDialog::SettingsDialog(const ConsoleSettings &settings, const QString &p
     m_listenProblem = new QLabel;
     m_listenProblem->setStyleSheet(u"color: #c0392b"_s);
     m_listenProblem->hide();
-    m_adminApi = new QCheckBox(tr("Enable the &admin API (PUT /api/v1/admin/wipe deletes every group)"));
+    m_adminApi = new QCheckBox(tr("Enable the ad&min API (PUT /api/v1/admin/wipe deletes every group)"));
     m_adminApi->setChecked(settings.enableAdminApi);
     m_lifecycle = new QCheckBox(tr("Enable the &lifecycle API (PUT or POST /-/quit stops the gateway)"));
     m_lifecycle->setChecked(settings.enableLifecycle);

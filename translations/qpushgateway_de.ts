@@ -2,6 +2,36 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
+    <name>QObject</name>
+    <message>
+        <source>QPushgateway</source>
+        <translation>QPushgateway</translation>
+    </message>
+    <message>
+        <source>The gateway could not start:
+%1</source>
+        <translation>Das Gateway konnte nicht starten:
+%1</translation>
+    </message>
+</context>
+<context>
+    <name>qpgw::gui::FailureNotifier</name>
+    <message numerus="yes">
+        <source>Pushes to %n group(s) started failing</source>
+        <translation>
+            <numerusform>Pushes an %n Gruppe schlagen jetzt fehl</numerusform>
+            <numerusform>Pushes an %n Gruppen schlagen jetzt fehl</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>and %n more</source>
+        <translation>
+            <numerusform>und %n weitere</numerusform>
+            <numerusform>und %n weitere</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>qpgw::gui::FamilyTableModel</name>
     <message>
         <source>No HELP line</source>
@@ -174,6 +204,10 @@
     <message>
         <source>%1 d ago</source>
         <translation>vor %1 d</translation>
+    </message>
+    <message>
+        <source>Stale</source>
+        <translation>Veraltet</translation>
     </message>
 </context>
 <context>
@@ -358,6 +392,66 @@
         <source>Copied a curl push command to the clipboard</source>
         <translation>Ein curl-Push-Befehl wurde in die Zwischenablage kopiert</translation>
     </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Einstellungen…</translation>
+    </message>
+    <message>
+        <source>Prometheus Scrape Con&amp;fig…</source>
+        <translation>Prometheus-&amp;Scrape-Konfiguration…</translation>
+    </message>
+    <message>
+        <source>Show the scrape configuration Prometheus needs for this gateway</source>
+        <translation>Die Scrape-Konfiguration anzeigen, die Prometheus für dieses Gateway braucht</translation>
+    </message>
+    <message>
+        <source>&amp;Show Window</source>
+        <translation>Fenster &amp;anzeigen</translation>
+    </message>
+    <message>
+        <source>Go to &amp;Groups</source>
+        <translation>Zu den &amp;Gruppen</translation>
+    </message>
+    <message>
+        <source>Go to &amp;Metrics</source>
+        <translation>Zu den &amp;Metriken</translation>
+    </message>
+    <message>
+        <source>Go to Push &amp;Log</source>
+        <translation>Zum Push-&amp;Protokoll</translation>
+    </message>
+    <message>
+        <source>Scrape config…</source>
+        <translation>Scrape-Konfiguration…</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>saving failed at %1: %2</source>
+        <translation>Speichern um %1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>last saved %1</source>
+        <translation>zuletzt gespeichert um %1</translation>
+    </message>
+    <message>
+        <source>QPushgateway on %1</source>
+        <translation>QPushgateway auf %1</translation>
+    </message>
+    <message>
+        <source>Could not listen on %1 (%2); still listening on %3</source>
+        <translation>Lauschen auf %1 nicht möglich (%2); lauscht weiter auf %3</translation>
+    </message>
+    <message>
+        <source>QPushgateway is still running</source>
+        <translation>QPushgateway läuft weiter</translation>
+    </message>
+    <message>
+        <source>The gateway keeps accepting pushes. Use the tray icon to show the window or quit.</source>
+        <translation>Das Gateway nimmt weiterhin Pushes an. Über das Symbol im Infobereich lässt sich das Fenster anzeigen oder das Programm beenden.</translation>
+    </message>
 </context>
 <context>
     <name>qpgw::gui::MetricViewer</name>
@@ -439,6 +533,21 @@
     <message>
         <source>Empty the push log (the gateway&apos;s groups are not touched)</source>
         <translation>Das Push-Protokoll leeren (die Gruppen des Gateways bleiben unberührt)</translation>
+    </message>
+</context>
+<context>
+    <name>qpgw::gui::ScrapeConfigDialog</name>
+    <message>
+        <source>Prometheus Scrape Configuration</source>
+        <translation>Prometheus-Scrape-Konfiguration</translation>
+    </message>
+    <message>
+        <source>Add this to the scrape_configs of prometheus.yml. If Prometheus runs on another machine, replace localhost with this machine&apos;s address.</source>
+        <translation>Diesen Abschnitt unter scrape_configs in prometheus.yml einfügen. Läuft Prometheus auf einem anderen Rechner, localhost durch die Adresse dieses Rechners ersetzen.</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Kopieren</translation>
     </message>
 </context>
 <context>
@@ -530,6 +639,105 @@
     <message>
         <source>Native buckets</source>
         <translation>Native Buckets</translation>
+    </message>
+</context>
+<context>
+    <name>qpgw::gui::SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>host:port, [::1]:port or :port (every interface); several separated by commas</source>
+        <translation>host:port, [::1]:port oder :port (alle Schnittstellen); mehrere durch Kommas getrennt</translation>
+    </message>
+    <message>
+        <source>Enable the ad&amp;min API (PUT /api/v1/admin/wipe deletes every group)</source>
+        <translation>&amp;Admin-API aktivieren (PUT /api/v1/admin/wipe löscht alle Gruppen)</translation>
+    </message>
+    <message>
+        <source>Enable the &amp;lifecycle API (PUT or POST /-/quit stops the gateway)</source>
+        <translation>Li&amp;fecycle-API aktivieren (PUT oder POST /-/quit beendet das Gateway)</translation>
+    </message>
+    <message>
+        <source>Empty: keep groups in memory only</source>
+        <translation>Leer: Gruppen nur im Speicher halten</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Listen &amp;addresses:</source>
+        <translation>&amp;Lauschadressen:</translation>
+    </message>
+    <message>
+        <source>&amp;Persistence file:</source>
+        <translation>&amp;Persistenzdatei:</translation>
+    </message>
+    <message>
+        <source>Gateway</source>
+        <translation>Gateway</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>Nie</translation>
+    </message>
+    <message>
+        <source>days</source>
+        <translation>Tage</translation>
+    </message>
+    <message>
+        <source>hours</source>
+        <translation>Stunden</translation>
+    </message>
+    <message>
+        <source>minutes</source>
+        <translation>Minuten</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>Sekunden</translation>
+    </message>
+    <message>
+        <source>&amp;Keep the gateway running in the tray when the window is closed</source>
+        <translation>Gateway im Infobereich &amp;weiterlaufen lassen, wenn das Fenster geschlossen wird</translation>
+    </message>
+    <message>
+        <source>&amp;Notify when pushes to a group start failing</source>
+        <translation>&amp;Benachrichtigen, wenn Pushes an eine Gruppe fehlzuschlagen beginnen</translation>
+    </message>
+    <message>
+        <source>This desktop offers no system tray.</source>
+        <translation>Dieser Desktop bietet keinen Infobereich.</translation>
+    </message>
+    <message>
+        <source>Mark groups &amp;stale after:</source>
+        <translation>Gruppen als &amp;veraltet markieren nach:</translation>
+    </message>
+    <message>
+        <source>Console</source>
+        <translation>Konsole</translation>
+    </message>
+    <message>
+        <source>At least one listen address is needed.</source>
+        <translation>Mindestens eine Lauschadresse ist nötig.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not host:port (for example 127.0.0.1:9091 or :9091).</source>
+        <translation>„%1“ ist nicht host:port (zum Beispiel 127.0.0.1:9091 oder :9091).</translation>
+    </message>
+    <message>
+        <source>Takes effect the next time QPushgateway starts; until then it keeps using %1.</source>
+        <translation>Wirkt ab dem nächsten Start von QPushgateway; bis dahin wird weiter %1 verwendet.</translation>
+    </message>
+    <message>
+        <source>memory only</source>
+        <translation>nur der Speicher</translation>
+    </message>
+    <message>
+        <source>Persistence File</source>
+        <translation>Persistenzdatei</translation>
     </message>
 </context>
 </TS>

@@ -2,6 +2,36 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr" sourcelanguage="en">
 <context>
+    <name>QObject</name>
+    <message>
+        <source>QPushgateway</source>
+        <translation>QPushgateway</translation>
+    </message>
+    <message>
+        <source>The gateway could not start:
+%1</source>
+        <translation>La passerelle n’a pas pu démarrer&#xa0;:
+%1</translation>
+    </message>
+</context>
+<context>
+    <name>qpgw::gui::FailureNotifier</name>
+    <message numerus="yes">
+        <source>Pushes to %n group(s) started failing</source>
+        <translation>
+            <numerusform>Les push vers %n groupe ont commencé à échouer</numerusform>
+            <numerusform>Les push vers %n groupes ont commencé à échouer</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>and %n more</source>
+        <translation>
+            <numerusform>et %n autre</numerusform>
+            <numerusform>et %n autres</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>qpgw::gui::FamilyTableModel</name>
     <message>
         <source>No HELP line</source>
@@ -174,6 +204,10 @@
     <message>
         <source>%1 d ago</source>
         <translation>il y a %1 j</translation>
+    </message>
+    <message>
+        <source>Stale</source>
+        <translation>Périmé</translation>
     </message>
 </context>
 <context>
@@ -358,6 +392,66 @@
         <source>Copied a curl push command to the clipboard</source>
         <translation>Commande curl de push copiée dans le presse-papiers</translation>
     </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Paramètres…</translation>
+    </message>
+    <message>
+        <source>Prometheus Scrape Con&amp;fig…</source>
+        <translation>Configuration de &amp;scrape Prometheus…</translation>
+    </message>
+    <message>
+        <source>Show the scrape configuration Prometheus needs for this gateway</source>
+        <translation>Afficher la configuration de scrape dont Prometheus a besoin pour cette passerelle</translation>
+    </message>
+    <message>
+        <source>&amp;Show Window</source>
+        <translation>&amp;Afficher la fenêtre</translation>
+    </message>
+    <message>
+        <source>Go to &amp;Groups</source>
+        <translation>Aller aux &amp;groupes</translation>
+    </message>
+    <message>
+        <source>Go to &amp;Metrics</source>
+        <translation>Aller aux &amp;métriques</translation>
+    </message>
+    <message>
+        <source>Go to Push &amp;Log</source>
+        <translation>Aller au &amp;journal des push</translation>
+    </message>
+    <message>
+        <source>Scrape config…</source>
+        <translation>Configuration de scrape…</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Affichage</translation>
+    </message>
+    <message>
+        <source>saving failed at %1: %2</source>
+        <translation>échec de l’enregistrement à %1&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>last saved %1</source>
+        <translation>dernier enregistrement à %1</translation>
+    </message>
+    <message>
+        <source>QPushgateway on %1</source>
+        <translation>QPushgateway sur %1</translation>
+    </message>
+    <message>
+        <source>Could not listen on %1 (%2); still listening on %3</source>
+        <translation>Impossible d’écouter sur %1 (%2)&#xa0;; toujours à l’écoute sur %3</translation>
+    </message>
+    <message>
+        <source>QPushgateway is still running</source>
+        <translation>QPushgateway est toujours en cours d’exécution</translation>
+    </message>
+    <message>
+        <source>The gateway keeps accepting pushes. Use the tray icon to show the window or quit.</source>
+        <translation>La passerelle continue d’accepter les push. Utilisez l’icône de la zone de notification pour afficher la fenêtre ou quitter.</translation>
+    </message>
 </context>
 <context>
     <name>qpgw::gui::MetricViewer</name>
@@ -439,6 +533,21 @@
     <message>
         <source>Empty the push log (the gateway&apos;s groups are not touched)</source>
         <translation>Vider le journal des push (les groupes de la passerelle ne sont pas touchés)</translation>
+    </message>
+</context>
+<context>
+    <name>qpgw::gui::ScrapeConfigDialog</name>
+    <message>
+        <source>Prometheus Scrape Configuration</source>
+        <translation>Configuration de scrape Prometheus</translation>
+    </message>
+    <message>
+        <source>Add this to the scrape_configs of prometheus.yml. If Prometheus runs on another machine, replace localhost with this machine&apos;s address.</source>
+        <translation>Ajoutez ceci aux scrape_configs de prometheus.yml. Si Prometheus tourne sur une autre machine, remplacez localhost par l’adresse de cette machine.</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Copier</translation>
     </message>
 </context>
 <context>
@@ -530,6 +639,105 @@
     <message>
         <source>Native buckets</source>
         <translation>Buckets natifs</translation>
+    </message>
+</context>
+<context>
+    <name>qpgw::gui::SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Paramètres</translation>
+    </message>
+    <message>
+        <source>host:port, [::1]:port or :port (every interface); several separated by commas</source>
+        <translation>host:port, [::1]:port ou :port (toutes les interfaces)&#xa0;; plusieurs séparées par des virgules</translation>
+    </message>
+    <message>
+        <source>Enable the ad&amp;min API (PUT /api/v1/admin/wipe deletes every group)</source>
+        <translation>Activer l’API d’a&amp;dministration (PUT /api/v1/admin/wipe supprime tous les groupes)</translation>
+    </message>
+    <message>
+        <source>Enable the &amp;lifecycle API (PUT or POST /-/quit stops the gateway)</source>
+        <translation>Activer l’API de &amp;cycle de vie (PUT ou POST /-/quit arrête la passerelle)</translation>
+    </message>
+    <message>
+        <source>Empty: keep groups in memory only</source>
+        <translation>Vide&#xa0;: garder les groupes en mémoire seulement</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Parcourir…</translation>
+    </message>
+    <message>
+        <source>Listen &amp;addresses:</source>
+        <translation>&amp;Adresses d’écoute&#xa0;:</translation>
+    </message>
+    <message>
+        <source>&amp;Persistence file:</source>
+        <translation>&amp;Fichier de persistance&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Gateway</source>
+        <translation>Passerelle</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>Jamais</translation>
+    </message>
+    <message>
+        <source>days</source>
+        <translation>jours</translation>
+    </message>
+    <message>
+        <source>hours</source>
+        <translation>heures</translation>
+    </message>
+    <message>
+        <source>minutes</source>
+        <translation>minutes</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>secondes</translation>
+    </message>
+    <message>
+        <source>&amp;Keep the gateway running in the tray when the window is closed</source>
+        <translation>&amp;Garder la passerelle active dans la zone de notification quand la fenêtre est fermée</translation>
+    </message>
+    <message>
+        <source>&amp;Notify when pushes to a group start failing</source>
+        <translation>&amp;Notifier quand les push vers un groupe commencent à échouer</translation>
+    </message>
+    <message>
+        <source>This desktop offers no system tray.</source>
+        <translation>Ce bureau n’offre pas de zone de notification.</translation>
+    </message>
+    <message>
+        <source>Mark groups &amp;stale after:</source>
+        <translation>&amp;Marquer les groupes comme périmés après&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Console</source>
+        <translation>Console</translation>
+    </message>
+    <message>
+        <source>At least one listen address is needed.</source>
+        <translation>Au moins une adresse d’écoute est nécessaire.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not host:port (for example 127.0.0.1:9091 or :9091).</source>
+        <translation>«&#xa0;%1&#xa0;» n’est pas de la forme host:port (par exemple 127.0.0.1:9091 ou :9091).</translation>
+    </message>
+    <message>
+        <source>Takes effect the next time QPushgateway starts; until then it keeps using %1.</source>
+        <translation>Prend effet au prochain démarrage de QPushgateway&#xa0;; d’ici là, il continue d’utiliser %1.</translation>
+    </message>
+    <message>
+        <source>memory only</source>
+        <translation>la mémoire seulement</translation>
+    </message>
+    <message>
+        <source>Persistence File</source>
+        <translation>Fichier de persistance</translation>
     </message>
 </context>
 </TS>
