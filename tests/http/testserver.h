@@ -5,6 +5,7 @@
 
 #include "gateway/gateway.h"
 
+#include <QByteArrayList>
 #include <QEventLoop>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -78,5 +79,17 @@ public:
     quint16 port = 0;
     QNetworkAccessManager manager;
 };
+
+// The lines of a scrape that belong to stored groups: the gateway's own metrics (which change
+// from scrape to scrape) have no job label.
+inline QByteArrayList storedLines(const QByteArray &scrape)
+{
+    QByteArrayList lines;
+    for (const QByteArray &line : scrape.split('\n')) {
+        if (line.contains("job=\""))
+            lines.append(line);
+    }
+    return lines;
+}
 
 } // namespace qpgw::test

@@ -37,17 +37,6 @@ void pushFiveGroups(Server &server, const QByteArray &prefix = {})
     }
 }
 
-// The lines of a scrape that belong to stored groups (the gateway's own metrics have no job).
-QByteArrayList storedLines(const QByteArray &scrape)
-{
-    QByteArrayList lines;
-    for (const QByteArray &line : scrape.split('\n')) {
-        if (line.contains("job=\""))
-            lines.append(line);
-    }
-    return lines;
-}
-
 HttpRequest request(const QByteArray &method, const QByteArray &path, const QByteArray &body = {})
 {
     HttpRequest request;

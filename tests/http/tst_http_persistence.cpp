@@ -26,17 +26,6 @@ GatewayConfig persistentConfig(const QString &file, GatewayConfig::PersistenceSy
     return config;
 }
 
-// The lines of a scrape that belong to stored groups (the gateway's own metrics change).
-QByteArrayList storedLines(const QByteArray &scrape)
-{
-    QByteArrayList lines;
-    for (const QByteArray &line : scrape.split('\n')) {
-        if (line.contains("job=\""))
-            lines.append(line);
-    }
-    return lines;
-}
-
 } // namespace
 
 class TestHttpPersistence : public QObject
