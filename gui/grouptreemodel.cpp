@@ -148,9 +148,10 @@ struct GroupTreeModel::GroupItem
     // failed push when it never had one.
     qint64 ageBasisMs() const { return pushMs > 0 ? pushMs : failureMs; }
 
-    void update(GroupSnapshot snapshot)
+    // Returns the snapshot it replaces.
+    GroupSnapshot update(GroupSnapshot snapshot)
     {
-        group = std::move(snapshot);
+        GroupSnapshot replaced = std::exchange(group, std::move(snapshot));
         families = 0;
         series = 0;
         searchTexts.clear();
@@ -168,6 +169,7 @@ struct GroupTreeModel::GroupItem
         failed = !group->lastPushSucceeded();
         if (!failed)
             failureReason.clear();
+        return replaced;
     }
 
     static std::unique_ptr<GroupItem> make(GroupSnapshot snapshot, QString reason)
@@ -251,6 +253,7 @@ void GroupTreeModel::follow(StoreObserver *observer)
     connect(observer, &StoreObserver::wiped, this, &GroupTreeModel::onWiped);
     connect(observer, &StoreObserver::pushFailed, this, &GroupTreeModel::onPushFailed);
     connect(observer, &StoreObserver::currentGroups, this, &GroupTreeModel::onCurrentGroups);
+    m_releaseContext = observer;
     // Asked after connecting: what changes in between arrives before the answer, which
     // supersedes it, and everything after it arrives after.
     QMetaObject::invokeMethod(observer, &StoreObserver::publishAll);
@@ -334,7 +337,10 @@ void GroupTreeModel::announceAgeChanges(const QModelIndex &parentIndex, const QL
 
 void GroupTreeModel::onGroupUpdated(const GroupSnapshot &group)
 {
-    m_pendingGroups.insert(group->key, group);
+    GroupSnapshot &pending = m_pendingGroups[group->key];
+    if (pending)
+        m_retired.append(std::move(pending)); // pushed again before the batch: superseded
+    pending = group;
     schedule();
 }
 
@@ -378,6 +384,23 @@ void GroupTreeModel::schedule()
 
 // --- Applying changes --------------------------------------------------------------------
 
+void GroupTreeModel::releaseRetired()
+{
+    if (m_retired.isEmpty())
+        return;
+    // The last reference to a replaced snapshot is often ours. Freeing thousands of families
+    // and series here would stall the window (and, since the gateway's thread allocated them,
+    // contend with it for the allocator's lock): they go back to that thread to die there. They
+    // are released when the functor runs, not when it is destroyed: invokeMethod's caller holds
+    // a reference to the functor too, and may be the last to let go of it.
+    if (m_releaseContext) {
+        QMetaObject::invokeMethod(m_releaseContext, [retired = std::exchange(m_retired, {})]() mutable { retired.clear(); },
+                                  Qt::QueuedConnection);
+    } else {
+        m_retired.clear();
+    }
+}
+
 void GroupTreeModel::applyPendingChanges()
 {
     m_coalesceTimer.stop();
@@ -387,6 +410,7 @@ void GroupTreeModel::applyPendingChanges()
     QHash<GroupingKey, QString> failures = std::exchange(m_pendingFailures, {});
     if (std::exchange(m_pendingWipe, false)) {
         resetTo(pending, failures);
+        releaseRetired();
         Q_EMIT changesApplied();
         return;
     }
@@ -410,7 +434,7 @@ void GroupTreeModel::applyPendingChanges()
                 if (item)
                     removed.append(key);
             } else if (item) {
-                item->update(snapshot);
+                m_retired.append(item->update(snapshot));
                 if (item->failed && failures.contains(key))
                     item->failureReason = failures.take(key);
                 changedGroups.append(key);
@@ -449,6 +473,7 @@ void GroupTreeModel::applyPendingChanges()
     insertJobs(std::move(newJobs));
     announceChangedGroups(changedGroups);
     announceChangedJobs(keptJobs);
+    releaseRetired();
     Q_EMIT changesApplied();
 }
 

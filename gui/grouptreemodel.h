@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QHash>
 #include <QList>
+#include <QPointer>
 #include <QString>
 #include <QTimer>
 
@@ -137,6 +138,7 @@ private:
     void insertGroups(JobItem &job, std::vector<std::unique_ptr<GroupItem>> items);
     void removeJobs(const QList<QByteArray> &names);
     void insertJobs(std::vector<std::unique_ptr<JobItem>> jobs);
+    void releaseRetired();
     void announceChangedGroups(const QList<GroupingKey> &keys);
     void announceChangedJobs(const QList<QByteArray> &names);
     void announceRows(const QModelIndex &parent, QList<int> rows);
@@ -158,6 +160,9 @@ private:
 
     // Changes received and not applied yet; a null snapshot is a removal.
     QHash<GroupingKey, GroupSnapshot> m_pendingGroups;
+    // Snapshots replaced since the last batch, released on the store's thread (releaseRetired).
+    QList<GroupSnapshot> m_retired;
+    QPointer<QObject> m_releaseContext; // the observer followed, on the store's thread
     QHash<GroupingKey, QString> m_pendingFailures;
     bool m_pendingWipe = false;
     QTimer m_coalesceTimer;

@@ -10,6 +10,8 @@
 #include <QAbstractItemModelTester>
 #include <QBrush>
 #include <QFont>
+#include <QMutex>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
 #include <QThread>
@@ -142,6 +144,7 @@ class tst_GroupTreeModel : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void shouldReleaseReplacedSnapshotsOnTheStoresThread();
     void shouldShowGroupsAlreadyInTheStore();
     void shouldShowPushesAfterTheCoalescingInterval();
     void shouldShowJobsGroupsAndTheirColumns();
@@ -771,6 +774,68 @@ void tst_GroupTreeModel::shouldFollowAStoreOnAnotherThread()
     thread.quit();
     QVERIFY(thread.wait(5000));
     delete store;
+}
+
+void tst_GroupTreeModel::shouldReleaseReplacedSnapshotsOnTheStoresThread()
+{
+    // Snapshots that note where they are freed (declared first: the model frees the last one).
+    QMutex mutex;
+    QMap<int, QThread *> freedOn;
+    // The store and its observer on a thread of their own, as in the console.
+    QThread storeThread;
+    MetricStore store;
+    StoreObserver observer(store);
+    store.moveToThread(&storeThread);
+    observer.moveToThread(&storeThread);
+    storeThread.start();
+    // Also when a check fails: back to this thread (pushed from theirs) before their thread ends
+    // and they are destroyed.
+    const auto stopStoreThread = qScopeGuard([&] {
+        QThread *here = QThread::currentThread();
+        QMetaObject::invokeMethod(&observer, [&] {
+            observer.moveToThread(here);
+            store.moveToThread(here);
+        }, Qt::BlockingQueuedConnection);
+        storeThread.quit();
+        storeThread.wait();
+    });
+    GroupTreeModel model;
+    model.setAgeRefreshInterval(0ms);
+    model.follow(&observer);
+
+    // Made and announced on the store's thread; the model then holds the only reference (the
+    // announcement's copy is gone once delivered).
+    const GroupingKey groupKey = key({{"job", "j"}});
+    const auto announce = [&](int generation) {
+        QMetaObject::invokeMethod(&observer, [&, generation] {
+            auto *group = new Group{groupKey, {}};
+            const GroupSnapshot snapshot(group, [&mutex, &freedOn, generation](const Group *freed) {
+                const QMutexLocker lock(&mutex);
+                freedOn.insert(generation, QThread::currentThread());
+                delete freed;
+            });
+            Q_EMIT observer.groupUpdated(snapshot);
+        }, Qt::BlockingQueuedConnection);
+    };
+    const auto freed = [&](int generation) {
+        const QMutexLocker lock(&mutex);
+        return freedOn.value(generation);
+    };
+
+    announce(1);
+    announce(2); // supersedes 1 before the batch
+    QCoreApplication::processEvents(); // deliver both announcements
+    model.applyPendingChanges();
+    QCOMPARE(model.rowCount(), 1);
+    announce(3); // replaces 2, which the tree row held
+    QCoreApplication::processEvents();
+    model.applyPendingChanges();
+
+    QTRY_VERIFY(freed(1) && freed(2));
+    QCOMPARE(freed(1), &storeThread);
+    QCOMPARE(freed(2), &storeThread);
+    QVERIFY(!freed(3)); // still shown
+
 }
 
 QTEST_MAIN(tst_GroupTreeModel)
