@@ -100,7 +100,8 @@ int main(int argc, char *argv[])
         return serveUntilStopped(*app, program, commandLine->config);
     }
 
-    // The system locale's translation (German, French), before any window exists.
+    // The system locale's translation (German, French; for English the plural forms), before any
+    // window exists.
     gui::installTranslations(*app);
     // The menu entry the window belongs to (Wayland app id), and the window's and the tray's
     // icon (PNGs: Qt's SVG plugin is not always installed).

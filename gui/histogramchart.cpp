@@ -119,7 +119,7 @@ void HistogramChart::updateDescription()
         total += drawableCount(bar.count);
     setAccessibleDescription(m_bars.isEmpty()
                                  ? tr("No histogram selected")
-                                 : tr("%n bucket(s), %1 observations", nullptr, static_cast<int>(m_bars.size()))
+                                 : tr("%n bucket(s), observations: %1", nullptr, static_cast<int>(m_bars.size()))
                                        .arg(number(total)));
 }
 

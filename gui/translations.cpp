@@ -15,6 +15,8 @@ namespace {
 
 constexpr auto TranslatorName = "qpgw_translator"_L1;
 constexpr auto FilePrefix = "qpushgateway_"_L1;
+// The language of the source strings; its .qm holds only the plural forms of the %n strings.
+constexpr auto SourceLanguage = "en"_L1;
 
 // Removes (and deletes) the translators an earlier installTranslations() put into `app`.
 void removeInstalled(QCoreApplication &app)
@@ -48,14 +50,16 @@ bool installTranslations(QCoreApplication &app, const QLocale &locale)
     const QStringList languages = locale.uiLanguages();
     for (QString name : languages) {
         name.replace(u'-', u'_');
-        if (name == "C"_L1 || name == "en"_L1 || name.startsWith("en_"_L1))
-            return false; // the source strings are English
+        if (name == "C"_L1 || name == SourceLanguage || name.startsWith(SourceLanguage + u'_'))
+            return install(app, FilePrefix, SourceLanguage, directory); // no Qt translation needed
         if (install(app, FilePrefix, name, directory)) {
             // Qt's own strings (dialog buttons, context menus) in the same language, if installed.
             install(app, u"qtbase_"_s, name, QLibraryInfo::path(QLibraryInfo::TranslationsPath));
             return true;
         }
     }
+    // No language of the locale is translated: the English source strings show, so their plurals.
+    install(app, FilePrefix, SourceLanguage, directory);
     return false;
 }
 
@@ -63,8 +67,11 @@ QStringList availableTranslations()
 {
     QStringList languages;
     const QStringList files = QDir(TranslationsResourceDir.toString()).entryList({FilePrefix + "*.qm"_L1}, QDir::Files, QDir::Name);
-    for (const QString &file : files)
-        languages.append(file.mid(FilePrefix.size()).chopped(3)); // without the prefix and ".qm"
+    for (const QString &file : files) {
+        const QString language = file.mid(FilePrefix.size()).chopped(3); // without the prefix and ".qm"
+        if (language != SourceLanguage) // the English plural forms, see the header
+            languages.append(language);
+    }
     return languages;
 }
 

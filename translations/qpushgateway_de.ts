@@ -221,10 +221,10 @@
         <translation>Kein Histogramm ausgewählt</translation>
     </message>
     <message numerus="yes">
-        <source>%n bucket(s), %1 observations</source>
+        <source>%n bucket(s), observations: %1</source>
         <translation>
-            <numerusform>%n Bucket, %1 Beobachtungen</numerusform>
-            <numerusform>%n Buckets, %1 Beobachtungen</numerusform>
+            <numerusform>%n Bucket, Beobachtungen: %1</numerusform>
+            <numerusform>%n Buckets, Beobachtungen: %1</numerusform>
         </translation>
     </message>
     <message>

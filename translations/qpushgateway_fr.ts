@@ -221,10 +221,10 @@
         <translation>Aucun histogramme sélectionné</translation>
     </message>
     <message numerus="yes">
-        <source>%n bucket(s), %1 observations</source>
+        <source>%n bucket(s), observations: %1</source>
         <translation>
-            <numerusform>%n bucket, %1 observations</numerusform>
-            <numerusform>%n buckets, %1 observations</numerusform>
+            <numerusform>%n bucket, observations&#xa0;: %1</numerusform>
+            <numerusform>%n buckets, observations&#xa0;: %1</numerusform>
         </translation>
     </message>
     <message>

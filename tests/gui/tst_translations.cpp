@@ -1,10 +1,13 @@
 // The console's translations: the .qm files lrelease built are embedded and load, known strings
-// come out in German and French, installTranslations() picks by locale (and stops at English),
-// and the .ts files are complete: every message translated, none unfinished or vanished, the
-// placeholders and accelerators kept — both as committed and after a fresh lupdate over gui/ and
-// app/, so that a new tr() string fails here until it is translated.
+// come out in German and French, installTranslations() picks by locale (and stops at English,
+// which gets the English plural forms: "1 group", "3 groups"), and the .ts files are complete:
+// every message translated, none unfinished or vanished, the placeholders and accelerators kept,
+// the English file only %n messages with both forms written out — both as committed and after a
+// fresh lupdate over gui/ and app/, so that a new tr() string fails here until it is translated.
 
+#include "failurenotifier.h"
 #include "grouptreemodel.h"
+#include "mainwindow.h"
 #include "pushlogmodel.h"
 #include "translations.h"
 
@@ -30,6 +33,8 @@ namespace {
 
 const QString SourceDir = QStringLiteral(QPGW_SOURCE_DIR);
 const QStringList Languages = {u"de"_s, u"fr"_s};
+// qpushgateway_en.ts: not a translation, only the English forms of the %n strings.
+const QString English = u"en"_s;
 
 // The placeholders of a text (%1..%99 and %n), sorted, each once.
 QStringList placeholders(const QString &text)
@@ -159,9 +164,83 @@ QStringList problemsOf(const QString &path, const QString &expectedLanguage)
     return problems;
 }
 
+// What the English plural file must be beyond complete: only %n messages (lupdate -pluralonly),
+// each with a singular and a plural form, none left as the source's "(s)".
+QStringList pluralProblemsOf(const QString &path)
+{
+    QString language;
+    QString error;
+    const QList<Message> messages = readTs(path, &language, &error);
+    if (!error.isEmpty())
+        return {error};
+    QStringList problems;
+    const QString file = QFileInfo(path).fileName();
+    for (const Message &message : messages) {
+        const QString where = u"%1: [%2] \"%3\": "_s.arg(file, message.context, message.source);
+        if (!message.numerus) {
+            problems.append(where + "not a %n (numerus) message"_L1);
+            continue;
+        }
+        if (message.forms.size() != 2)
+            problems.append(where + u"%1 forms, expected 2 (singular, plural)"_s.arg(message.forms.size()));
+        for (const QString &form : message.forms) {
+            if (form.contains("(s)"_L1))
+                problems.append(where + u"\"%1\" still reads \"(s)\""_s.arg(form));
+        }
+    }
+    return problems;
+}
+
+// The messages of a .ts file as "context|source|comment", sorted.
+QStringList messageKeys(const QString &path)
+{
+    QString language;
+    QString error;
+    QStringList keys;
+    const QList<Message> messages = readTs(path, &language, &error);
+    for (const Message &message : messages)
+        keys.append(message.context + u'|' + message.source + u'|' + message.comment);
+    keys.sort();
+    return keys;
+}
+
 QString tsPath(const QString &directory, const QString &language)
 {
     return u"%1/qpushgateway_%2.ts"_s.arg(directory, language);
+}
+
+// Runs lupdate over gui/ and app/ with the options of qt_add_lupdate in
+// translations/CMakeLists.txt plus `extraOptions`, on `tsFiles`; its output goes to `output`.
+bool runLupdate(const QStringList &extraOptions, const QStringList &tsFiles, QString *output)
+{
+    QStringList arguments;
+    for (const QString &directory : {u"gui"_s, u"app"_s}) {
+        if (QFileInfo(SourceDir + u'/' + directory).isDir())
+            arguments.append(SourceDir + u'/' + directory);
+    }
+    arguments << u"-no-obsolete"_s << u"-locations"_s << u"none"_s << u"-source-language"_s << u"en"_s << extraOptions
+              << u"-ts"_s << tsFiles;
+
+    QProcess lupdate;
+    lupdate.setProcessChannelMode(QProcess::MergedChannels);
+    lupdate.start(QStringLiteral(QPGW_LUPDATE), arguments);
+    if (!lupdate.waitForFinished(120'000)) {
+        *output = lupdate.errorString();
+        return false;
+    }
+    *output = QString::fromLocal8Bit(lupdate.readAll());
+    return lupdate.exitStatus() == QProcess::NormalExit && lupdate.exitCode() == 0;
+}
+
+// The language of each translator installTranslations() left in `app`, sorted.
+QStringList installedLanguages(const QCoreApplication &app)
+{
+    QStringList languages;
+    const QList<QTranslator *> translators = app.findChildren<QTranslator *>(Qt::FindDirectChildrenOnly);
+    for (const QTranslator *translator : translators)
+        languages.append(translator->language());
+    languages.sort();
+    return languages;
 }
 
 } // namespace
@@ -179,7 +258,7 @@ private slots:
     void qmResourcesLoad_data()
     {
         QTest::addColumn<QString>("language");
-        for (const QString &language : Languages)
+        for (const QString &language : Languages + QStringList{English})
             QTest::newRow(qPrintable(language)) << language;
     }
 
@@ -194,6 +273,7 @@ private slots:
         QCOMPARE(translator.language(), language);
     }
 
+    // The real translations; the English plural forms, embedded too, are not one.
     void availableLanguages()
     {
         QCOMPARE(availableTranslations(), Languages);
@@ -229,6 +309,18 @@ private slots:
                                             << u"nie"_s;
         QTest::newRow("fr region fallback") << QLocale(QLocale::French, QLocale::Canada) << tree << u"never"_s << QString() << -1
                                             << u"jamais"_s;
+
+        // English: the plural forms are written out; other strings are the source text.
+        const QLocale en(QLocale::English, QLocale::UnitedStates);
+        const QString window = u"qpgw::gui::MainWindow"_s;
+        QTest::newRow("en plural 0") << en << tree << u"%n group(s)"_s << QString() << 0 << u"0 groups"_s;
+        QTest::newRow("en plural 1") << en << tree << u"%n group(s)"_s << QString() << 1 << u"1 group"_s;
+        QTest::newRow("en plural 2") << en << tree << u"%n group(s)"_s << QString() << 2 << u"2 groups"_s;
+        QTest::newRow("en invariant") << en << window << u"%n series"_s << QString() << 1 << u"1 series"_s;
+        QTest::newRow("en not plural") << en << tree << u"never"_s << QString() << -1 << u"never"_s;
+        QTest::newRow("en region fallback") << QLocale(QLocale::English, QLocale::UnitedKingdom) << window << u"%n day(s) %1"_s
+                                            << QString() << 1 << u"1 day %1"_s;
+        QTest::newRow("C plural 3") << QLocale::c() << window << u"%n group(s)"_s << QString() << 3 << u"3 groups"_s;
     }
 
     void knownStringsTranslate()
@@ -261,22 +353,30 @@ private slots:
         QCOMPARE(GroupTreeModel::tr("never"), u"jamais"_s);
     }
 
-    // English (the source language) and languages without a translation install nothing, and
-    // each call replaces what the one before installed.
+    // English (the source language) and C install the English plural forms alone (no Qt
+    // translation); languages without a translation show the source strings with those plural
+    // forms but report false; each call replaces what the one before installed.
     void localeSelection()
     {
         QCoreApplication &app = *QCoreApplication::instance();
         QVERIFY(installTranslations(app, QLocale(QLocale::German)));
         QCOMPARE(GroupTreeModel::tr("never"), u"nie"_s);
+        QCOMPARE(MainWindow::tr("%n group(s)", nullptr, 1), u"1 Gruppe"_s); // German, not the English plurals
+        QVERIFY(!installedLanguages(app).contains(English));
 
-        QVERIFY(!installTranslations(app, QLocale(QLocale::English, QLocale::UnitedStates)));
+        QVERIFY(installTranslations(app, QLocale(QLocale::English, QLocale::UnitedStates)));
         QCOMPARE(GroupTreeModel::tr("never"), u"never"_s);
-        QVERIFY(app.findChildren<QTranslator *>(Qt::FindDirectChildrenOnly).isEmpty());
+        QCOMPARE(installedLanguages(app), QStringList{English});
 
         QVERIFY(installTranslations(app, QLocale(QLocale::French)));
         QVERIFY(!installTranslations(app, QLocale(QLocale::Japanese)));
         QCOMPARE(GroupTreeModel::tr("never"), u"never"_s);
-        QVERIFY(!installTranslations(app, QLocale::c()));
+        QCOMPARE(MainWindow::tr("%n group(s)", nullptr, 3), u"3 groups"_s);
+        QCOMPARE(installedLanguages(app), QStringList{English});
+
+        QVERIFY(installTranslations(app, QLocale::c()));
+        QCOMPARE(GroupTreeModel::tr("never"), u"never"_s);
+        QCOMPARE(installedLanguages(app), QStringList{English});
 
         // Installing twice leaves one set of translators.
         QVERIFY(installTranslations(app, QLocale(QLocale::German)));
@@ -284,6 +384,30 @@ private slots:
         QVERIFY(installTranslations(app, QLocale(QLocale::German)));
         QCOMPARE(app.findChildren<QTranslator *>(Qt::FindDirectChildrenOnly).size(), once);
         QVERIFY(once == 1 || once == 2);
+    }
+
+    // The texts the English UI shows for %n strings: the status bar's counts, the tray's
+    // notification title, the tree's tooltip.
+    void englishPluralForms_data()
+    {
+        QTest::addColumn<QLocale>("locale");
+        QTest::newRow("en") << QLocale(QLocale::English);
+        QTest::newRow("en_US") << QLocale(QLocale::English, QLocale::UnitedStates);
+        QTest::newRow("en_GB") << QLocale(QLocale::English, QLocale::UnitedKingdom);
+        QTest::newRow("C") << QLocale::c();
+    }
+
+    void englishPluralForms()
+    {
+        QFETCH(QLocale, locale);
+        QVERIFY(installTranslations(*QCoreApplication::instance(), locale));
+        QCOMPARE(MainWindow::tr("%n group(s)", nullptr, 1), u"1 group"_s);
+        QCOMPARE(MainWindow::tr("%n group(s)", nullptr, 3), u"3 groups"_s);
+        QCOMPARE(MainWindow::tr("%n series", nullptr, 1), u"1 series"_s);
+        QCOMPARE(MainWindow::tr("%n series", nullptr, 7), u"7 series"_s);
+        QCOMPARE(FailureNotifier::title(1), u"Pushes to 1 group started failing"_s);
+        QCOMPARE(FailureNotifier::title(2), u"Pushes to 2 groups started failing"_s);
+        QCOMPARE(GroupTreeModel::tr("%n group(s)", nullptr, 1), u"1 group"_s);
     }
 
     // Qt's own strings follow the console's language when Qt's translations are installed.
@@ -296,7 +420,8 @@ private slots:
         QCOMPARE(QCoreApplication::translate("QPlatformTheme", "Cancel"), u"Abbrechen"_s);
     }
 
-    // The committed .ts files: one per language, every message translated.
+    // The committed .ts files: one per language and the English plural forms, every message
+    // translated.
     void tsFilesComplete()
     {
         const QString directory = SourceDir + "/translations"_L1;
@@ -304,12 +429,25 @@ private slots:
         const QStringList files = QDir(directory).entryList({u"qpushgateway_*.ts"_s}, QDir::Files, QDir::Name);
         for (const QString &file : files)
             languages.append(file.mid(13).chopped(3));
-        QCOMPARE(languages, Languages);
+        QStringList expected = Languages + QStringList{English};
+        expected.sort();
+        QCOMPARE(languages, expected);
 
         QStringList problems;
         for (const QString &language : Languages)
             problems += problemsOf(tsPath(directory, language), language);
         for (const QString &problem : std::as_const(problems))
+            qWarning().noquote() << problem;
+        QVERIFY2(problems.isEmpty(), qPrintable(u"%1 problem(s), listed above"_s.arg(problems.size())));
+    }
+
+    // The committed English file: only %n messages, each with its singular and plural written
+    // out ("%n group", "%n groups").
+    void englishPluralsComplete()
+    {
+        const QString path = tsPath(SourceDir + "/translations"_L1, English);
+        const QStringList problems = problemsOf(path, English) + pluralProblemsOf(path);
+        for (const QString &problem : problems)
             qWarning().noquote() << problem;
         QVERIFY2(problems.isEmpty(), qPrintable(u"%1 problem(s), listed above"_s.arg(problems.size())));
     }
@@ -321,25 +459,14 @@ private slots:
     {
         QTemporaryDir temp;
         QVERIFY(temp.isValid());
-        QStringList arguments;
-        for (const QString &directory : {u"gui"_s, u"app"_s}) {
-            if (QFileInfo(SourceDir + u'/' + directory).isDir())
-                arguments.append(SourceDir + u'/' + directory);
-        }
-        // The options of qt_add_lupdate in translations/CMakeLists.txt.
-        arguments << u"-no-obsolete"_s << u"-locations"_s << u"none"_s << u"-source-language"_s << u"en"_s << u"-ts"_s;
+        QStringList copies;
         for (const QString &language : Languages) {
-            const QString copy = tsPath(temp.path(), language);
-            QVERIFY(QFile::copy(tsPath(SourceDir + "/translations"_L1, language), copy));
-            arguments.append(copy);
+            copies.append(tsPath(temp.path(), language));
+            QVERIFY(QFile::copy(tsPath(SourceDir + "/translations"_L1, language), copies.last()));
         }
 
-        QProcess lupdate;
-        lupdate.setProcessChannelMode(QProcess::MergedChannels);
-        lupdate.start(QStringLiteral(QPGW_LUPDATE), arguments);
-        QVERIFY2(lupdate.waitForFinished(120'000), qPrintable(lupdate.errorString()));
-        const QString output = QString::fromLocal8Bit(lupdate.readAll());
-        QVERIFY2(lupdate.exitStatus() == QProcess::NormalExit && lupdate.exitCode() == 0, qPrintable(output));
+        QString output;
+        QVERIFY2(runLupdate({}, copies, &output), qPrintable(output));
 
         QStringList problems;
         for (const QString &language : Languages)
@@ -349,6 +476,31 @@ private slots:
         QVERIFY2(problems.isEmpty(),
                  qPrintable(u"%1 problem(s), listed above: the sources have strings the .ts files lack; build the target "
                             "update_translations and translate them. lupdate said:\n"_s.arg(problems.size()) + output));
+    }
+
+    // The same for the English plural forms: lupdate -pluralonly over the current sources finds
+    // no %n string the English file lacks, and drops none it has (no stale message).
+    void lupdatePluralsFindsNothingNew()
+    {
+        QTemporaryDir temp;
+        QVERIFY(temp.isValid());
+        const QString committed = tsPath(SourceDir + "/translations"_L1, English);
+        const QString copy = tsPath(temp.path(), English);
+        QVERIFY(QFile::copy(committed, copy));
+
+        QString output;
+        // The options of the second qt_add_lupdate (qpgw_gui_plurals) in translations/CMakeLists.txt.
+        QVERIFY2(runLupdate({u"-target-language"_s, English, u"-pluralonly"_s}, {copy}, &output), qPrintable(output));
+
+        QStringList problems = problemsOf(copy, English) + pluralProblemsOf(copy);
+        if (messageKeys(copy) != messageKeys(committed))
+            problems.append(u"%1: lupdate -pluralonly changed the set of messages"_s.arg(QFileInfo(committed).fileName()));
+        for (const QString &problem : std::as_const(problems))
+            qWarning().noquote() << problem;
+        QVERIFY2(problems.isEmpty(),
+                 qPrintable(u"%1 problem(s), listed above: the %n strings of the sources and qpushgateway_en.ts differ; build "
+                            "the target update_translations and write out the English forms. lupdate said:\n"_s.arg(problems.size())
+                            + output));
     }
 
     // The checker itself: it finds what it must.
@@ -380,6 +532,36 @@ private slots:
         const QStringList problems = problemsOf(path, u"de"_s);
         QCOMPARE(problems.size(), 8);
         for (const char *source : {"new", "gone", "old", "empty", "none", "lost %1", "&Key", "%n item(s)"}) {
+            const QString quoted = u"\"%1\""_s.arg(QLatin1StringView(source));
+            QVERIFY2(std::any_of(problems.cbegin(), problems.cend(), [&](const QString &p) { return p.contains(quoted); }), source);
+        }
+    }
+
+    // The plural checker finds a message that is no %n one, a wrong number of forms, and "(s)".
+    void pluralCheckerFindsProblems()
+    {
+        QTemporaryDir temp;
+        QVERIFY(temp.isValid());
+        const QString path = temp.filePath(u"qpushgateway_en.ts"_s);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"(<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>C</name>
+    <message numerus="yes"><source>%n fine(s)</source><translation><numerusform>%n fine</numerusform><numerusform>%n fines</numerusform></translation></message>
+    <message><source>plain</source><translation>plain</translation></message>
+    <message numerus="yes"><source>%n one(s)</source><translation><numerusform>%n one</numerusform></translation></message>
+    <message numerus="yes"><source>%n kept(s)</source><translation><numerusform>%n kept</numerusform><numerusform>%n kept(s)</numerusform></translation></message>
+</context>
+</TS>
+)");
+        file.close();
+        QCOMPARE(problemsOf(path, English), QStringList());
+        const QStringList problems = pluralProblemsOf(path);
+        QCOMPARE(problems.size(), 3);
+        for (const char *source : {"plain", "%n one(s)", "%n kept(s)"}) {
             const QString quoted = u"\"%1\""_s.arg(QLatin1StringView(source));
             QVERIFY2(std::any_of(problems.cbegin(), problems.cend(), [&](const QString &p) { return p.contains(quoted); }), source);
         }
