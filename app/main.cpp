@@ -80,6 +80,9 @@ int main(int argc, char *argv[])
     const QString program = QStringLiteral("qpushgateway");
     const bool headless = headlessRequested(argc, argv);
     const bool noDisplay = !headless && !displayAvailable();
+    // Where QSettings and QStandardPaths keep the console's files:
+    // ~/.config/QPushgateway/qpushgateway.conf, ~/.local/share/QPushgateway/qpushgateway/.
+    QCoreApplication::setOrganizationName(QStringLiteral("QPushgateway"));
     QCoreApplication::setApplicationName(program);
     const std::unique_ptr<QCoreApplication> app = headless || noDisplay
         ? std::make_unique<QCoreApplication>(argc, argv)
@@ -114,19 +117,23 @@ int main(int argc, char *argv[])
     if (const std::optional<QString> error = controller.start()) {
         std::fprintf(stderr, "%s: %s\n", qPrintable(program), qPrintable(*error));
         // Started from a desktop menu, nobody reads stderr.
+        // A setting saved earlier (an address now taken) may be the cause: say where they are.
         QMessageBox::critical(nullptr, QObject::tr("QPushgateway"),
-                              QObject::tr("The gateway could not start:\n%1").arg(*error));
+                              QObject::tr("The gateway could not start:\n%1\n\nThe settings are kept in %2; flags on "
+                                          "the command line (such as --web.listen-address) override them.")
+                                  .arg(*error, QSettings().fileName()));
         return 1;
     }
     UnixSignals stopSignals({SIGTERM, SIGINT});
-    QObject::connect(&stopSignals, &UnixSignals::received, app.get(), &QCoreApplication::quit);
-    QObject::connect(&controller, &gui::ConsoleController::quitRequested, app.get(), &QCoreApplication::quit);
     // The window may hide to the tray: the application ends when the user quits, not when the
     // last window is gone.
     QGuiApplication::setQuitOnLastWindowClosed(false);
     int status = 0;
     {
         gui::MainWindow window(controller);
+        // Every way to quit goes through the window, so that closing it then hides nothing.
+        QObject::connect(&stopSignals, &UnixSignals::received, &window, &gui::MainWindow::quit);
+        QObject::connect(&controller, &gui::ConsoleController::quitRequested, &window, &gui::MainWindow::quit);
         QObject::connect(&window, &gui::MainWindow::quitRequested, app.get(), &QCoreApplication::quit);
         window.show();
         status = app->exec();

@@ -1,6 +1,7 @@
 #include "consolecontroller.h"
 
 #include "gateway/gateway.h"
+#include "gateway/listenaddress.h"
 #include "store/storeobserver.h"
 
 #include <QDeadlineTimer>
@@ -20,6 +21,7 @@ ConsoleController::ConsoleController(GatewayConfig config, QObject *parent)
     , m_config(std::move(config))
 {
     m_thread.setObjectName(QStringLiteral("gateway"));
+    m_lookups.setMaxThreadCount(1); // requests are answered in the order they were made
 }
 
 ConsoleController::~ConsoleController()
@@ -74,19 +76,43 @@ void ConsoleController::listenOn(const QStringList &addresses)
 {
     if (!m_gateway)
         return;
+    // Host names are looked up on a worker: a lookup that waits for a slow or absent resolver
+    // must freeze neither the window nor the gateway (which would stop answering pushes).
+    // shutdown() waits for the worker, so `this` outlives it.
+    m_lookups.start([this, addresses] {
+        QStringList resolved;
+        for (const QString &address : addresses) {
+            QString error;
+            const std::optional<QString> literal = withResolvedHost(address, &error);
+            if (!literal) {
+                QMetaObject::invokeMethod(this, [this, addresses, error] { Q_EMIT listenFailed(addresses, error); },
+                                          Qt::QueuedConnection);
+                return;
+            }
+            resolved.append(*literal);
+        }
+        QMetaObject::invokeMethod(this, [this, addresses, resolved] { bindResolved(addresses, resolved); },
+                                  Qt::QueuedConnection);
+    });
+}
+
+void ConsoleController::bindResolved(const QStringList &requested, const QStringList &resolved)
+{
+    if (!m_gateway)
+        return;
     Gateway *gateway = m_gateway;
     // The controller outlives the gateway's thread (shutdown() waits for it), so the answer can
     // always be posted back to it.
-    QMetaObject::invokeMethod(gateway, [this, gateway, addresses] {
-        const std::optional<QString> error = gateway->listenOn(addresses);
+    QMetaObject::invokeMethod(gateway, [this, gateway, requested, resolved] {
+        const std::optional<QString> error = gateway->listenOn(resolved);
         const QStringList bound = gateway->listeningAddresses();
-        QMetaObject::invokeMethod(this, [this, addresses, error, bound] {
+        QMetaObject::invokeMethod(this, [this, requested, error, bound] {
             if (error) {
-                Q_EMIT listenFailed(addresses, *error);
+                Q_EMIT listenFailed(requested, *error);
                 return;
             }
             m_addresses = bound;
-            Q_EMIT listeningChanged(bound);
+            Q_EMIT listeningChanged(bound, requested);
         }, Qt::QueuedConnection);
     }, Qt::QueuedConnection);
 }
@@ -114,6 +140,7 @@ std::optional<Persistence::SaveStatus> ConsoleController::saveStatus() const
 
 void ConsoleController::shutdown()
 {
+    m_lookups.waitForDone();
     if (!m_gateway)
         return;
     QMetaObject::invokeMethod(m_gateway, &Gateway::stop, Qt::QueuedConnection);

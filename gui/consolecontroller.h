@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QStringList>
 #include <QThread>
+#include <QThreadPool>
 
 #include <optional>
 
@@ -50,8 +51,9 @@ public:
     const QStringList &listeningAddresses() const { return m_addresses; }
     QDateTime startTime() const { return m_startTime; }
 
-    // Moves the gateway to `addresses` (on its thread); listeningChanged() or listenFailed()
-    // tells how it went. On failure the gateway keeps listening where it did.
+    // Moves the gateway to `addresses` (host names looked up on a worker, then bound on the
+    // gateway's thread); listeningChanged() or listenFailed() tells how it went. On failure the
+    // gateway keeps listening where it did.
     void listenOn(const QStringList &addresses);
     // Turns the admin API (PUT /api/v1/admin/wipe) and the lifecycle API (/-/quit) on or off,
     // for the requests that follow.
@@ -63,13 +65,17 @@ Q_SIGNALS:
     // A permitted PUT/POST /-/quit was answered; the application should quit (and then shut
     // the controller down).
     void quitRequested();
-    // listenOn() succeeded; the addresses now bound (listeningAddresses() returns them too).
-    void listeningChanged(const QStringList &addresses);
+    // listenOn(`requested`) succeeded; `addresses` are now bound (listeningAddresses() returns
+    // them too). Each request is answered once, in the order asked.
+    void listeningChanged(const QStringList &addresses, const QStringList &requested);
     // listenOn(`requested`) failed for `reason`; nothing changed.
     void listenFailed(const QStringList &requested, const QString &reason);
 
 private:
+    void bindResolved(const QStringList &requested, const QStringList &resolved);
+
     GatewayConfig m_config;
+    QThreadPool m_lookups; // host name lookups for listenOn(), one at a time
     QThread m_thread;
     QObject *m_anchor = nullptr; // lives on m_thread: the context that runs code there
     Gateway *m_gateway = nullptr;

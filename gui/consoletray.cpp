@@ -24,7 +24,8 @@ ConsoleTray::ConsoleTray(QAction *showWindow, QAction *copyCurl, QAction *quit, 
     m_menu->addAction(quit);
     m_icon->setContextMenu(m_menu);
     connect(m_icon, &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason reason) {
-        if (reason == QSystemTrayIcon::Trigger || reason == QSystemTrayIcon::DoubleClick)
+        // Trigger only: a double click also sends a Trigger first, and would toggle twice.
+        if (reason == QSystemTrayIcon::Trigger)
             Q_EMIT activated();
     });
     connect(m_icon, &QSystemTrayIcon::messageClicked, this, &ConsoleTray::activated);

@@ -144,14 +144,15 @@ void MainWindow::createActions()
     m_quitAction = new QAction(QIcon::fromTheme(u"application-exit"_s), tr("&Quit"), this);
     m_quitAction->setShortcut(QKeySequence::Quit);
     m_quitAction->setMenuRole(QAction::QuitRole);
-    connect(m_quitAction, &QAction::triggered, this, [this] {
-        saveSettings();
-        Q_EMIT quitRequested();
-    });
+    connect(m_quitAction, &QAction::triggered, this, &MainWindow::quit);
 
     m_settingsAction = new QAction(QIcon::fromTheme(u"configure"_s), tr("&Settings…"), this);
-    // Ctrl+, where the platform has no preferences shortcut of its own.
-    m_settingsAction->setShortcuts({QKeySequence(QKeySequence::Preferences), QKeySequence(Qt::CTRL | Qt::Key_Comma)});
+    // Ctrl+, where the platform has no preferences shortcut of its own (where it has, once:
+    // the same shortcut twice is ambiguous and triggers nothing).
+    QList<QKeySequence> settingsKeys = QKeySequence::keyBindings(QKeySequence::Preferences);
+    if (!settingsKeys.contains(QKeySequence(Qt::CTRL | Qt::Key_Comma)))
+        settingsKeys.append(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    m_settingsAction->setShortcuts(settingsKeys);
     m_settingsAction->setMenuRole(QAction::PreferencesRole);
     connect(m_settingsAction, &QAction::triggered, this, &MainWindow::openSettings);
 
@@ -431,16 +432,18 @@ void MainWindow::updatePersistenceStatus()
     m_persistenceLabel->setText(text);
 }
 
-void MainWindow::onListening(const QStringList &addresses)
+void MainWindow::onListening(const QStringList &addresses, const QStringList &requested)
 {
-    if (!m_requestedAddresses.isEmpty()) {
-        ConsoleSettings saved = m_settings;
-        saved.listenAddresses = std::exchange(m_requestedAddresses, {});
-        QSettings settings;
-        saved.saveChanges(settings, m_settings);
-        m_settings = saved;
-    }
+    // Saved as asked ("localhost:9091", not what it resolved to), and only once bound: a later
+    // request that fails leaves the last one that worked.
+    ConsoleSettings saved = m_settings;
+    saved.listenAddresses = requested;
+    QSettings settings;
+    saved.saveChanges(settings, m_settings);
+    m_settings = saved;
     updateAddresses(addresses);
+    if (m_scrapeConfigDialog)
+        m_scrapeConfigDialog->setSnippet(scrapeConfigSnippet(addresses, m_controller.config().telemetryRoute()));
 }
 
 void MainWindow::updateAddresses(const QStringList &addresses)
@@ -454,7 +457,6 @@ void MainWindow::updateAddresses(const QStringList &addresses)
 void MainWindow::onListenFailed(const QStringList &requested, const QString &reason)
 {
     // The settings keep the addresses the gateway kept: the failed ones are not saved.
-    m_requestedAddresses.clear();
     m_listenErrorLabel->setText(tr("Could not listen on %1 (%2); still listening on %3")
                                     .arg(requested.join(u", "_s), reason,
                                          m_controller.listeningAddresses().join(u", "_s)));
@@ -579,7 +581,6 @@ void MainWindow::applySettings(const ConsoleSettings &next)
     if (next.listenAddresses != before.listenAddresses) {
         // Saved once the gateway listens there (updateAddresses), never when it cannot.
         inForce.listenAddresses = before.listenAddresses;
-        m_requestedAddresses = next.listenAddresses;
         m_controller.listenOn(next.listenAddresses);
     }
     if (next.enableAdminApi != before.enableAdminApi || next.enableLifecycle != before.enableLifecycle)
@@ -619,9 +620,17 @@ void MainWindow::setTrayEnabled(bool enabled)
     connect(m_tray, &ConsoleTray::activated, this, &MainWindow::toggleWindow);
 }
 
+void MainWindow::quit()
+{
+    m_quitting = true;
+    saveSettings();
+    Q_EMIT quitRequested();
+}
+
 void MainWindow::toggleWindow()
 {
-    if (isVisible() && !isMinimized() && isActiveWindow()) {
+    // Not isActiveWindow(): clicking the tray icon has usually taken the focus from the window.
+    if (isVisible() && !isMinimized()) {
         hide();
         return;
     }
@@ -660,7 +669,8 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveSettings();
-    if (m_tray && m_settings.keepRunningInTray) {
+    // Quitting closes the window too: then it goes, whatever the tray setting.
+    if (!m_quitting && m_tray && m_settings.keepRunningInTray) {
         // The gateway keeps serving; the tray brings the window back.
         hide();
         event->ignore();

@@ -117,6 +117,9 @@ public Q_SLOTS:
     void deleteCurrentJob();
     void wipeAll();
     void copyCurlCommand();
+    // Quits for good (the Quit action, the tray's Quit, SIGTERM, a permitted /-/quit): saves the
+    // window's state and emits quitRequested(); closing the window then hides nothing.
+    void quit();
     // Non-blocking dialogs: the settings (applied when accepted) and the scrape configuration.
     void openSettings();
     void showScrapeConfig();
@@ -139,7 +142,7 @@ private:
     void updateActions();
     void updateStatus();
     void updatePersistenceStatus();
-    void onListening(const QStringList &addresses);
+    void onListening(const QStringList &addresses, const QStringList &requested);
     void updateAddresses(const QStringList &addresses);
     void onListenFailed(const QStringList &requested, const QString &reason);
     void onStartedFailing(const QStringList &keys, const QString &firstReason);
@@ -187,7 +190,7 @@ private:
     ConsoleSettings m_settings;
     FailureNotifier *m_failureNotifier = nullptr;
     ConsoleTray *m_tray = nullptr;
-    QStringList m_requestedAddresses; // asked of the gateway, saved once it listens there
+    bool m_quitting = false; // quit() was called: closing hides nothing to the tray
     bool m_toldAboutTray = false; // the first hide to the tray says so
     QPointer<SettingsDialog> m_settingsDialog;
     QPointer<ScrapeConfigDialog> m_scrapeConfigDialog;

@@ -66,4 +66,9 @@ ScrapeConfigDialog::ScrapeConfigDialog(const QString &snippet, QWidget *parent)
     resize(520, 260);
 }
 
+void ScrapeConfigDialog::setSnippet(const QString &snippet)
+{
+    m_text->setPlainText(snippet);
+}
+
 } // namespace qpgw::gui

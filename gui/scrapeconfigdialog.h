@@ -26,6 +26,8 @@ public:
     ScrapeConfigDialog(const QString &snippet, QWidget *parent = nullptr);
 
     QPlainTextEdit *text() const { return m_text; }
+    // Shows another snippet (the gateway moved to other addresses while the dialog was open).
+    void setSnippet(const QString &snippet);
 
 private:
     QPlainTextEdit *m_text = nullptr;

@@ -9,9 +9,13 @@
     </message>
     <message>
         <source>The gateway could not start:
-%1</source>
+%1
+
+The settings are kept in %2; flags on the command line (such as --web.listen-address) override them.</source>
         <translation>Das Gateway konnte nicht starten:
-%1</translation>
+%1
+
+Die Einstellungen stehen in %2; Optionen auf der Kommandozeile (etwa --web.listen-address) haben Vorrang.</translation>
     </message>
 </context>
 <context>

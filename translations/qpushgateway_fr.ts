@@ -9,9 +9,13 @@
     </message>
     <message>
         <source>The gateway could not start:
-%1</source>
+%1
+
+The settings are kept in %2; flags on the command line (such as --web.listen-address) override them.</source>
         <translation>La passerelle n’a pas pu démarrer&#xa0;:
-%1</translation>
+%1
+
+Les paramètres sont conservés dans %2&#xa0;; les options de la ligne de commande (comme --web.listen-address) les remplacent.</translation>
     </message>
 </context>
 <context>

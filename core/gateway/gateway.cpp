@@ -1,5 +1,6 @@
 #include "gateway.h"
 
+#include "gateway/listenaddress.h"
 #include "http/buildinfo.h"
 #include "http/gatewayapi.h"
 #include "http/guardedtcpserver.h"
@@ -11,7 +12,6 @@
 
 #include <QElapsedTimer>
 #include <QMetaMethod>
-#include <QHostInfo>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -23,52 +23,6 @@ namespace {
 // How long a stop waits for answers in flight before it closes their connections.
 constexpr int DrainTimeoutMs = 5000;
 constexpr int DrainPollMs = 20;
-
-struct ListenTarget
-{
-    QHostAddress address;
-    quint16 port = 0;
-};
-
-// "host:port", "[::1]:port" or ":port" (every interface, IPv4 and IPv6, as Go's ":9091").
-std::optional<ListenTarget> resolveListenAddress(const QString &text, QString *error)
-{
-    const qsizetype colon = text.lastIndexOf(u':');
-    if (colon < 0) {
-        *error = u"listen tcp %1: missing port in address"_s.arg(text);
-        return std::nullopt;
-    }
-    QString host = text.left(colon);
-    bool ok = false;
-    const uint port = text.mid(colon + 1).toUInt(&ok);
-    if (!ok || port > 65535) {
-        *error = u"listen tcp %1: invalid port"_s.arg(text);
-        return std::nullopt;
-    }
-    if (host.startsWith(u'[') && host.endsWith(u']'))
-        host = host.mid(1, host.size() - 2);
-    if (host.isEmpty())
-        return ListenTarget{QHostAddress::Any, quint16(port)};
-    QHostAddress address(host);
-    if (address.isNull()) {
-        const QHostInfo info = QHostInfo::fromName(host);
-        if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
-            *error = u"listen tcp %1: lookup %2: %3"_s.arg(text, host, info.errorString());
-            return std::nullopt;
-        }
-        address = info.addresses().constFirst();
-    }
-    return ListenTarget{address, quint16(port)};
-}
-
-QString hostPort(const QHostAddress &address, quint16 port)
-{
-    if (address == QHostAddress::Any || address == QHostAddress::AnyIPv6)
-        return u"[::]:%1"_s.arg(port);
-    if (address.protocol() == QAbstractSocket::IPv6Protocol)
-        return u"[%1]:%2"_s.arg(address.toString()).arg(port);
-    return u"%1:%2"_s.arg(address.toString()).arg(port);
-}
 
 } // namespace
 
@@ -193,27 +147,45 @@ std::optional<QString> Gateway::listenOn(const QStringList &addresses)
 {
     if (m_stopping)
         return u"the gateway is stopping"_s;
+    // The old sockets close first, so that the new addresses may reuse their ports (":9091" to
+    // "127.0.0.1:9091" is the common change). If the new ones cannot all be bound, the old ones
+    // listen again where they did; connections they accepted stay open throughout.
+    struct Bound
+    {
+        QHostAddress address;
+        quint16 port;
+    };
+    QList<Bound> previous;
+    for (http::GuardedTcpServer *listener : std::as_const(m_listeners)) {
+        previous.append({listener->serverAddress(), listener->serverPort()});
+        listener->close();
+    }
     QList<http::GuardedTcpServer *> listeners;
-    if (const std::optional<QString> error = bindListeners(addresses, &listeners)) {
+    if (std::optional<QString> error = bindListeners(addresses, &listeners)) {
+        for (qsizetype i = 0; i < m_listeners.size(); ++i) {
+            if (!m_listeners[i]->listen(previous[i].address, previous[i].port)) {
+                *error += u"; and listening again on %1 failed: %2"_s.arg(hostPort(previous[i].address, previous[i].port),
+                                                                        m_listeners[i]->errorString());
+            }
+        }
         m_logger.error(u"could not change the listen address; still listening on the old one"_s,
                        {{u"address", addresses.join(u',')}, {u"err", *error}});
         return error;
     }
-    // The old listeners take no new connection from now on; their connections are closed once
-    // the answers they are owed have been written (as in a graceful stop).
+    // The old listeners' connections are closed once the answers they are owed have been
+    // written (as in a graceful stop, which waits for them too).
     const QList<http::GuardedTcpServer *> retired = std::exchange(m_listeners, listeners);
-    for (http::GuardedTcpServer *listener : retired)
-        listener->close();
-    drainThen(retired, [retired] {
+    m_retiring += retired;
+    drainThen(retired, [this, retired] {
         for (http::GuardedTcpServer *listener : retired) {
             for (QTcpSocket *socket : listener->connections())
                 socket->disconnectFromHost();
+            m_retiring.removeOne(listener);
             listener->deleteLater();
         }
     });
     m_config.listenAddresses = addresses;
-    const QStringList now = listeningAddresses();
-    Q_EMIT listeningAddressesChanged(now);
+    Q_EMIT listeningAddressesChanged(listeningAddresses());
     return std::nullopt;
 }
 
@@ -249,11 +221,11 @@ void Gateway::stop()
 
 void Gateway::finishStop()
 {
-    drainThen(m_listeners, [this] {
+    drainThen(m_listeners + m_retiring, [this] {
         // The final snapshot; every change answered so far is in it.
         if (m_persistence)
             m_persistence->stop();
-        for (const http::GuardedTcpServer *listener : std::as_const(m_listeners)) {
+        for (const http::GuardedTcpServer *listener : m_listeners + m_retiring) {
             for (QTcpSocket *socket : listener->connections())
                 socket->disconnectFromHost();
         }

@@ -47,9 +47,10 @@ public:
     // "127.0.0.1:9091" for each listener, with the port actually bound (useful with port 0).
     QStringList listeningAddresses() const;
     // Moves the gateway to other listen addresses (the desktop console's settings). The new
-    // addresses are all bound first; if one cannot be, nothing changes and the reason is
-    // returned, and the gateway keeps serving where it did. Otherwise the old listeners take no
-    // new connection and their connections close once their answers are written.
+    // addresses are bound all or none (the old sockets are closed first so that a port can be
+    // reused); if one cannot be, the reason is returned and the gateway listens where it did
+    // again. Otherwise the old connections close once their answers are written. Host names are
+    // looked up here, blocking: resolve them beforehand (withResolvedHost) on another thread.
     std::optional<QString> listenOn(const QStringList &addresses);
     // The admin API (PUT /api/v1/admin/wipe) and the lifecycle API (/-/quit), switched for the
     // requests that follow (the desktop console's settings).
@@ -87,6 +88,7 @@ private:
     std::unique_ptr<http::GatewayApi> m_api;
     std::unique_ptr<http::HttpServer> m_server;
     QList<http::GuardedTcpServer *> m_listeners;
+    QList<http::GuardedTcpServer *> m_retiring; // replaced by listenOn(), still draining
     bool m_stopping = false;
     std::atomic<int> m_changeListeners{0};
 };

@@ -22,6 +22,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QCloseEvent>
 #include <QGuiApplication>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -171,6 +172,8 @@ private Q_SLOTS:
     void shouldRememberSplitterState();
     void shouldMoveToANewListenAddress();
     void shouldReportAnAddressItCannotListenOnAndKeepServing();
+    void shouldMoveToAnotherInterfaceOnTheSamePort();
+    void shouldLookUpHostNamesAndReportUnknownOnes();
     void shouldSwitchTheAdminAndLifecycleApis();
     void shouldApplyAndSaveTheStaleAge();
     void trayShouldKeepTheGatewayRunningWhenTheWindowCloses();
@@ -435,6 +438,50 @@ void TestMainWindow::shouldMoveToANewListenAddress()
     QSettings().clear();
 }
 
+void TestMainWindow::shouldMoveToAnotherInterfaceOnTheSamePort()
+{
+    // 127.0.0.1:P to every interface on P (and back): the old socket must be closed first.
+    Console c;
+    QCOMPARE(c.push(u"/job/kept"_s, "some_metric 1\n"), 200);
+    const QString everywhere = u":%1"_s.arg(c.port);
+    ConsoleSettings next = c.window->settings();
+    next.listenAddresses = {everywhere};
+    c.window->applySettings(next);
+    QTRY_VERIFY2(c.window->statusText().contains(u"Listening on [::]:%1"_s.arg(c.port)), qPrintable(c.window->statusText()));
+    QCOMPARE(c.scrape().contains("some_metric{instance=\"\",job=\"kept\"}"), true);
+    QCOMPARE(QSettings().value(u"gateway/listenAddresses"_s).toStringList(), QStringList{everywhere});
+
+    // A list of which one address is taken: nothing changes, and it still serves on its port.
+    QTcpServer taken;
+    QVERIFY(taken.listen(QHostAddress::LocalHost, 0));
+    next.listenAddresses = {u"127.0.0.1:%1"_s.arg(c.port), u"127.0.0.1:%1"_s.arg(taken.serverPort())};
+    c.window->applySettings(next);
+    QTRY_VERIFY2(c.window->statusText().contains(u"Could not listen on"_s), qPrintable(c.window->statusText()));
+    QCOMPARE(c.controller.listeningAddresses(), QStringList{u"[::]:%1"_s.arg(c.port)});
+    QCOMPARE(c.push(u"/job/after"_s, "some_metric 2\n"), 200);
+    QCOMPARE(QSettings().value(u"gateway/listenAddresses"_s).toStringList(), QStringList{everywhere});
+}
+
+void TestMainWindow::shouldLookUpHostNamesAndReportUnknownOnes()
+{
+    Console c;
+    const quint16 newPort = freePort();
+    ConsoleSettings next = c.window->settings();
+    next.listenAddresses = {u"localhost:%1"_s.arg(newPort)};
+    c.window->applySettings(next);
+    QTRY_VERIFY2(!c.controller.listeningAddresses().constFirst().endsWith(u":%1"_s.arg(c.port)),
+                 qPrintable(c.window->statusText()));
+    QVERIFY(c.controller.listeningAddresses().constFirst().endsWith(u":%1"_s.arg(newPort)));
+    // Saved as typed, not as resolved.
+    QCOMPARE(QSettings().value(u"gateway/listenAddresses"_s).toStringList(), QStringList{u"localhost:%1"_s.arg(newPort)});
+
+    next.listenAddresses = {u"no-such-host.invalid:%1"_s.arg(freePort())};
+    c.window->applySettings(next);
+    QTRY_VERIFY2_WITH_TIMEOUT(c.window->statusText().contains(u"Could not listen on no-such-host.invalid"_s),
+                              qPrintable(c.window->statusText()), 30000);
+    QVERIFY(c.controller.listeningAddresses().constFirst().endsWith(u":%1"_s.arg(newPort)));
+}
+
 void TestMainWindow::shouldReportAnAddressItCannotListenOnAndKeepServing()
 {
     Console c;
@@ -517,9 +564,15 @@ void TestMainWindow::trayShouldKeepTheGatewayRunningWhenTheWindowCloses()
     c.window->close();
     QCOMPARE(quit.size(), 1);
 
-    // And the Quit action always quits.
+    // And the Quit action always quits; the close that quitting brings hides nothing.
+    next.keepRunningInTray = true;
+    c.window->applySettings(next);
+    c.window->show();
     c.window->quitAction()->trigger();
     QCOMPARE(quit.size(), 2);
+    QCloseEvent closing;
+    QApplication::sendEvent(c.window.get(), &closing);
+    QVERIFY(closing.isAccepted()); // not ignored, as a hide to the tray is
     QSettings().clear();
 }
 
