@@ -200,6 +200,8 @@ void MainWindow::createLayout()
     m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
     m_tree->setUniformRowHeights(true);
     m_tree->setAllColumnsShowFocus(true);
+    // Elided in the middle: the end of instance="db-01" tells groups apart, not its start.
+    m_tree->setTextElideMode(Qt::ElideMiddle);
     m_tree->header()->setSectionResizeMode(GroupTreeModel::NameColumn, QHeaderView::Stretch);
     m_tree->header()->setStretchLastSection(false);
     // The other columns as wide as their headers or typical contents need (not measured from

@@ -242,11 +242,12 @@ void Gateway::drainThen(const QList<http::GuardedTcpServer *> &listeners, std::f
     auto *poll = new QTimer(this);
     poll->setInterval(DrainPollMs);
     connect(poll, &QTimer::timeout, this, [this, poll, waited, listeners, then = std::move(then)] {
-        // Answers held for the journal first: they are written once durable (or failed).
-        bool draining = m_server->holdsAnswers();
+        // A connection is done once nothing waits to be written to it, not even an answer held
+        // until its change is durable.
+        bool draining = false;
         for (const http::GuardedTcpServer *listener : listeners) {
-            for (const QTcpSocket *socket : listener->connections())
-                draining = draining || socket->bytesToWrite() > 0;
+            for (QTcpSocket *socket : listener->connections())
+                draining = draining || socket->bytesToWrite() > 0 || m_server->holdsAnswersFor(socket);
         }
         if (draining && waited.elapsed() < DrainTimeoutMs)
             return;

@@ -32,6 +32,8 @@ public:
     void writeInOrder(QTcpSocket *socket, const QByteArray &bytes);
     // Whether any answer is still held (a graceful stop waits for none).
     bool holdsAnswers() const { return !m_held.empty(); }
+    // Whether answers are held for this connection.
+    bool holdsAnswersFor(QTcpSocket *socket) const { return m_held.count(socket) > 0; }
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
