@@ -185,6 +185,7 @@ void MainWindow::createLayout()
 {
     m_filterEdit = new QLineEdit;
     m_filterEdit->setPlaceholderText(tr("Filter by job, label value or metric name (Ctrl+F)"));
+    m_filterEdit->setAccessibleName(tr("Filter groups"));
     m_filterEdit->setClearButtonEnabled(true);
     m_filterEdit->installEventFilter(this); // Escape and Down lead back to the tree
     connect(m_filterEdit, &QLineEdit::textChanged, this, [this](const QString &text) {
@@ -194,6 +195,7 @@ void MainWindow::createLayout()
     });
 
     m_tree = new QTreeView;
+    m_tree->setAccessibleName(tr("Groups"));
     m_tree->setModel(m_filterModel);
     m_tree->setSortingEnabled(true);
     m_tree->sortByColumn(GroupTreeModel::NameColumn, Qt::AscendingOrder);

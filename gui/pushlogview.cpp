@@ -28,6 +28,7 @@ PushLogView::PushLogView(PushLogModel *model, QWidget *parent)
     m_clear->setToolTip(tr("Empty the push log (the gateway's groups are not touched)"));
 
     m_filter->setSourceModel(m_model);
+    m_table->setAccessibleName(tr("Push log"));
     m_table->setModel(m_filter);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setVerticalScrollMode(QAbstractItemView::ScrollPerItem);

@@ -456,6 +456,14 @@ Die Einstellungen stehen in %2; Optionen auf der Kommandozeile (etwa --web.liste
         <source>The gateway keeps accepting pushes. Use the tray icon to show the window or quit.</source>
         <translation>Das Gateway nimmt weiterhin Pushes an. Über das Symbol im Infobereich lässt sich das Fenster anzeigen oder das Programm beenden.</translation>
     </message>
+    <message>
+        <source>Filter groups</source>
+        <translation>Gruppen filtern</translation>
+    </message>
+    <message>
+        <source>Groups</source>
+        <translation>Gruppen</translation>
+    </message>
 </context>
 <context>
     <name>qpgw::gui::MetricViewer</name>
@@ -537,6 +545,10 @@ Die Einstellungen stehen in %2; Optionen auf der Kommandozeile (etwa --web.liste
     <message>
         <source>Empty the push log (the gateway&apos;s groups are not touched)</source>
         <translation>Das Push-Protokoll leeren (die Gruppen des Gateways bleiben unberührt)</translation>
+    </message>
+    <message>
+        <source>Push log</source>
+        <translation>Push-Protokoll</translation>
     </message>
 </context>
 <context>

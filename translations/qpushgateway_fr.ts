@@ -456,6 +456,14 @@ Les paramètres sont conservés dans %2&#xa0;; les options de la ligne de comman
         <source>The gateway keeps accepting pushes. Use the tray icon to show the window or quit.</source>
         <translation>La passerelle continue d’accepter les push. Utilisez l’icône de la zone de notification pour afficher la fenêtre ou quitter.</translation>
     </message>
+    <message>
+        <source>Filter groups</source>
+        <translation>Filtrer les groupes</translation>
+    </message>
+    <message>
+        <source>Groups</source>
+        <translation>Groupes</translation>
+    </message>
 </context>
 <context>
     <name>qpgw::gui::MetricViewer</name>
@@ -537,6 +545,10 @@ Les paramètres sont conservés dans %2&#xa0;; les options de la ligne de comman
     <message>
         <source>Empty the push log (the gateway&apos;s groups are not touched)</source>
         <translation>Vider le journal des push (les groupes de la passerelle ne sont pas touchés)</translation>
+    </message>
+    <message>
+        <source>Push log</source>
+        <translation>Journal des push</translation>
     </message>
 </context>
 <context>
