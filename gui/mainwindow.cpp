@@ -31,6 +31,7 @@
 #include <QStatusBar>
 #include <QSystemTrayIcon>
 #include <QTableView>
+#include <QToolBar>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -312,6 +313,16 @@ void MainWindow::createMenus()
     groupsMenu->addAction(m_deleteGroupAction);
     groupsMenu->addAction(m_deleteJobAction);
     groupsMenu->addAction(m_wipeAction);
+
+    // What a new user needs first, in sight: the command that pushes, and how Prometheus scrapes.
+    QToolBar *toolBar = addToolBar(tr("Gateway"));
+    toolBar->setObjectName(u"gatewayToolBar"_s); // for saveState()
+    toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toolBar->setMovable(false);
+    toolBar->addAction(m_copyCurlAction);
+    toolBar->addAction(m_scrapeConfigAction);
+    toolBar->addSeparator();
+    toolBar->addAction(m_settingsAction);
 
     QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
     viewMenu->addAction(m_focusGroupsAction);

@@ -464,6 +464,10 @@ Die Einstellungen stehen in %2; Optionen auf der Kommandozeile (etwa --web.liste
         <source>Groups</source>
         <translation>Gruppen</translation>
     </message>
+    <message>
+        <source>Gateway</source>
+        <translation>Gateway</translation>
+    </message>
 </context>
 <context>
     <name>qpgw::gui::MetricViewer</name>

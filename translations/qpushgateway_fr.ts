@@ -464,6 +464,10 @@ Les paramètres sont conservés dans %2&#xa0;; les options de la ligne de comman
         <source>Groups</source>
         <translation>Groupes</translation>
     </message>
+    <message>
+        <source>Gateway</source>
+        <translation>Passerelle</translation>
+    </message>
 </context>
 <context>
     <name>qpgw::gui::MetricViewer</name>

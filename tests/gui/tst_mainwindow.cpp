@@ -38,6 +38,8 @@
 #include <QTest>
 #include <QTableView>
 #include <QTcpServer>
+#include <QToolBar>
+#include <QToolButton>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTreeView>
@@ -360,7 +362,14 @@ void TestMainWindow::shouldCopyACurlCommandThatPushes()
 {
     Console c;
     QGuiApplication::clipboard()->clear();
-    c.window->copyCurlAction()->trigger();
+    // In sight, as a tool bar button, not only in a menu.
+    QToolButton *button = nullptr;
+    for (QToolBar *toolBar : c.window->findChildren<QToolBar *>()) {
+        if (QWidget *widget = toolBar->widgetForAction(c.window->copyCurlAction()))
+            button = qobject_cast<QToolButton *>(widget);
+    }
+    QVERIFY(button && button->isVisible());
+    button->click();
     const QString command = QGuiApplication::clipboard()->text();
     QCOMPARE(command, curlPushCommand(c.controller.listeningAddresses().constFirst(), QString()));
     QVERIFY(command.contains(u"http://127.0.0.1:%1/metrics/job/some_job"_s.arg(c.port)));
