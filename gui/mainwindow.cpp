@@ -594,7 +594,7 @@ void MainWindow::applySettings(const ConsoleSettings &next)
     const ConsoleSettings before = m_settings;
     ConsoleSettings inForce = next;
     if (next.listenAddresses != before.listenAddresses) {
-        // Saved once the gateway listens there (updateAddresses), never when it cannot.
+        // Saved once the gateway listens there (onListening), never when it cannot.
         inForce.listenAddresses = before.listenAddresses;
         m_controller.listenOn(next.listenAddresses);
     }
