@@ -30,9 +30,7 @@ public:
     void failDurable(quint64 ticket, const QString &reason);
     // Writes raw bytes ("100 Continue") to the connection after the answers held for it.
     void writeInOrder(QTcpSocket *socket, const QByteArray &bytes);
-    // Whether any answer is still held (a graceful stop waits for none).
-    bool holdsAnswers() const { return !m_held.empty(); }
-    // Whether answers are held for this connection.
+    // Whether answers are held for this connection (draining it waits for none).
     bool holdsAnswersFor(QTcpSocket *socket) const { return m_held.count(socket) > 0; }
 
 protected:

@@ -4,6 +4,7 @@
 // its reason in the push log; the filter hides other jobs. The qpushgateway binary runs
 // headless (asked to, or for want of a display) and stops on SIGTERM.
 
+#include "../http/testserver.h"
 #include "consolecontroller.h"
 #include "consoletray.h"
 #include "failurenotifier.h"
@@ -40,7 +41,6 @@
 #include <QTcpServer>
 #include <QToolBar>
 #include <QToolButton>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTreeView>
 
@@ -134,6 +134,16 @@ struct Console
     }
 
     int groupsOf(const QString &job) const { return tree().rowCount(tree().indexOfJob(job)); }
+
+    // The window active and the group tree focused, as a user at the keyboard has it.
+    bool focusTree()
+    {
+        window->activateWindow();
+        if (!QTest::qWaitForWindowActive(window.get()))
+            return false;
+        window->treeView()->setFocus();
+        return true;
+    }
 
     // Clicks the pending confirmation's accepting (or cancelling) button.
     bool answerConfirmation(bool accept)
@@ -259,9 +269,7 @@ void TestMainWindow::shouldAskOnTheDeleteKey()
     QCOMPARE(c.push(u"/job/batch"_s, "some_metric 1\n"), 200);
     QTRY_COMPARE(c.groupsOf(u"batch"_s), 1);
     QVERIFY(c.window->selectGroup(c.keyOf(u"batch"_s)));
-    c.window->activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(c.window.get()));
-    c.window->treeView()->setFocus();
+    QVERIFY(c.focusTree());
     QTest::keyClick(c.window->treeView(), Qt::Key_Delete);
     QTRY_VERIFY(c.window->pendingConfirmation());
     QVERIFY(c.answerConfirmation(true));
@@ -274,9 +282,7 @@ void TestMainWindow::shouldFocusTheFilterOnCtrlF()
     QCOMPARE(c.push(u"/job/batch"_s, "some_metric 1\n"), 200);
     QTRY_COMPARE(c.groupsOf(u"batch"_s), 1);
     QVERIFY(c.window->selectGroup(c.keyOf(u"batch"_s)));
-    c.window->activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(c.window.get()));
-    c.window->treeView()->setFocus();
+    QVERIFY(c.focusTree());
     QTest::keySequence(c.window.get(), QKeySequence::Find);
     QTRY_VERIFY(c.window->filterEdit()->hasFocus());
 
@@ -403,25 +409,12 @@ void TestMainWindow::shouldRememberSplitterState()
     QSettings().clear();
 }
 
-namespace {
-
-// A port nobody listens on right now.
-quint16 freePort()
-{
-    QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost, 0))
-        qFatal("no free port");
-    return probe.serverPort();
-}
-
-} // namespace
-
 void TestMainWindow::shouldMoveToANewListenAddress()
 {
     Console c;
     QCOMPARE(c.push(u"/job/kept"_s, "some_metric 1\n"), 200);
     const quint16 oldPort = c.port;
-    const quint16 newPort = freePort();
+    const quint16 newPort = test::freePort();
     const QString newAddress = u"127.0.0.1:%1"_s.arg(newPort);
 
     ConsoleSettings next = c.window->settings();
@@ -435,10 +428,7 @@ void TestMainWindow::shouldMoveToANewListenAddress()
     const Reply moved = c.send("GET", u"/metrics"_s);
     QCOMPARE(moved.status, 200);
     QVERIFY(moved.body.contains("some_metric{instance=\"\",job=\"kept\"}"));
-    QTcpSocket probe;
-    probe.connectToHost(QHostAddress::LocalHost, oldPort);
-    QVERIFY(!probe.waitForConnected(5000));
-    QCOMPARE(probe.error(), QAbstractSocket::ConnectionRefusedError);
+    QVERIFY(test::refusesConnections(oldPort));
     // A connection kept alive from before is closed once it has its answers.
     c.port = oldPort;
     QTRY_COMPARE(c.send("GET", u"/metrics"_s).status, 0);
@@ -474,7 +464,7 @@ void TestMainWindow::shouldMoveToAnotherInterfaceOnTheSamePort()
 void TestMainWindow::shouldLookUpHostNamesAndReportUnknownOnes()
 {
     Console c;
-    const quint16 newPort = freePort();
+    const quint16 newPort = test::freePort();
     ConsoleSettings next = c.window->settings();
     next.listenAddresses = {u"localhost:%1"_s.arg(newPort)};
     c.window->applySettings(next);
@@ -484,7 +474,7 @@ void TestMainWindow::shouldLookUpHostNamesAndReportUnknownOnes()
     // Saved as typed, not as resolved.
     QCOMPARE(QSettings().value(u"gateway/listenAddresses"_s).toStringList(), QStringList{u"localhost:%1"_s.arg(newPort)});
 
-    next.listenAddresses = {u"no-such-host.invalid:%1"_s.arg(freePort())};
+    next.listenAddresses = {u"no-such-host.invalid:%1"_s.arg(test::freePort())};
     c.window->applySettings(next);
     QTRY_VERIFY2_WITH_TIMEOUT(c.window->statusText().contains(u"Could not listen on no-such-host.invalid"_s),
                               qPrintable(c.window->statusText()), 30000);

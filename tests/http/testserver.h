@@ -9,6 +9,8 @@
 #include <QEventLoop>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTimer>
 
 #include <memory>
@@ -90,6 +92,23 @@ inline QByteArrayList storedLines(const QByteArray &scrape)
             lines.append(line);
     }
     return lines;
+}
+
+// A loopback port nobody listens on right now.
+inline quint16 freePort()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost, 0))
+        qFatal("no free port");
+    return probe.serverPort();
+}
+
+// Whether a connection to the loopback `port` is refused (nothing listens there).
+inline bool refusesConnections(quint16 port)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    return !socket.waitForConnected(5000) && socket.error() == QAbstractSocket::ConnectionRefusedError;
 }
 
 } // namespace qpgw::test

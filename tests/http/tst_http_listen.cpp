@@ -14,25 +14,6 @@ using namespace qpgw;
 using namespace qpgw::test;
 using namespace Qt::StringLiterals;
 
-namespace {
-
-quint16 freePort()
-{
-    QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost, 0))
-        qFatal("no free port");
-    return probe.serverPort();
-}
-
-bool refusesConnections(quint16 port)
-{
-    QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    return !socket.waitForConnected(5000) && socket.error() == QAbstractSocket::ConnectionRefusedError;
-}
-
-} // namespace
-
 class TestHttpListen : public QObject
 {
     Q_OBJECT

@@ -87,6 +87,9 @@ private:
     // the worker; removes older journals once it is committed.
     void compact();
     std::optional<QString> restore();
+    // Record in m_saveStatus that the store reached the disk, or failed to.
+    void noteSaved();
+    void noteFailure(const QString &reason);
 
     MetricStore &m_store;
     Logger &m_logger;
@@ -108,8 +111,6 @@ private:
     int m_snapshotsWritten = 0;
     int m_timer = 0;
     bool m_started = false;
-    void noteSaved();
-    void noteFailure(const QString &reason);
     mutable QMutex m_saveStatusMutex;
     SaveStatus m_saveStatus; // guarded by m_saveStatusMutex
 
